@@ -6,3 +6,13 @@ from pathlib import Path
 _TESTS_DIR = str(Path(__file__).resolve().parent)
 if _TESTS_DIR not in sys.path:
     sys.path.insert(0, _TESTS_DIR)
+
+
+def pytest_report_header(config) -> str:
+    """Say plainly whether the PyTorch oracle tests (tests/oracle) run or are skipped."""
+    try:
+        import torch
+    except ImportError:
+        return ("torch oracle: NOT installed -- tests/oracle are SKIPPED "
+                "(run `make oracle` to install torch==2.13.0)")
+    return f"torch oracle: torch {torch.__version__} -- tests/oracle run"

@@ -47,7 +47,10 @@ from pathlib import Path
 from types import ModuleType
 
 SEED_PATH = Path(
-    os.environ.get("CHAINRULE_SEED", "/work/shared/seed/000_c7b9bd2fee86ac15.txt")
+    os.environ.get(
+        "CHAINRULE_SEED",
+        str(Path(__file__).resolve().parents[2] / "shared/seed/000_c7b9bd2fee86ac15.txt"),
+    )
 )
 
 _CELL_HEADER = re.compile(r"In \[(\d+)\]:")

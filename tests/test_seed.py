@@ -16,6 +16,7 @@ import dataclasses
 import importlib
 
 import pytest
+
 from seed_cells import (
     Cell,
     Transcript,

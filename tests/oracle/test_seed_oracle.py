@@ -16,9 +16,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from seed_cells import Cell, parse_cells, run_transcripts
-
 import chainrule  # not importorskip: a chainrule that fails to import must fail
+from seed_cells import Cell, parse_cells, run_transcripts
 
 CELLS: list[Cell] = parse_cells()
 

@@ -1,0 +1,111 @@
+"""The backward walk: dependency counting over the graph, then gradients flow root to leaves.
+
+The walk is iterative (a 100,000-node chain needs no recursion) and knows no op
+and no Tensor: nodes ``apply`` their rules, ``AccumulateGrad`` nodes add into leaves.
+"""
+from __future__ import annotations
+
+from .node import AccumulateGrad
+
+
+def _discover(roots: list) -> tuple[dict, dict]:
+    """Count, for every node reachable from ``roots``, the edges that point at it."""
+    deps: dict = {}
+    parents: dict = {}
+    stack = [node for node, _ in roots if node is not None]
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            parents.setdefault(nxt, []).append(node)
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps, parents
+
+
+def _needed(targets: list, parents: dict) -> set:
+    """Nodes from which some target is reachable by at least one edge."""
+    needed: set = set()
+    stack = [node for node, _ in targets]
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
+    return needed
+
+
+def _add(buffers: dict, node, g, owned: bool, create_graph: bool) -> None:
+    """Sum ``g`` into ``node``'s buffer, writing in place only into arrays the walk owns."""
+    entry = buffers.get(node)
+    if entry is None:
+        buffers[node] = [g, owned]
+    elif entry[1] and not create_graph:
+        entry[0] += g  # rebinding when the buffer is an immutable NumPy scalar
+    else:
+        entry[0] = entry[0] + g
+        entry[1] = True
+
+
+def _run_pre_hooks(node, g):
+    """Tensor hooks (which may replace the gradient), then retain_grad, as PyTorch orders them."""
+    if node._pre_hooks:
+        for hook in node._pre_hooks:
+            result = hook(g)
+            if result is not None:
+                g = result
+    if node._retain is not None:
+        node._retain(g)
+    return g
+
+
+def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: bool,
+                 targets: list | None = None, grads_owned: bool = False) -> list | None:
+    """Propagate ``grads`` (one per root edge ``(node, output_nr)``) through the graph.
+
+    Without ``targets``, every reachable leaf accumulates into ``.grad``. With
+    ``targets`` (edges), only the nodes leading to them run, nothing accumulates,
+    and the gradient arriving at each target is returned (None if none arrived).
+    """
+    deps, parents = _discover(roots)
+    needed = _needed(targets, parents) if targets is not None else None
+    target_nodes = {node for node, _ in targets} if targets is not None else ()
+    captured: dict = {}
+    buffers: dict = {}
+    for (node, _), g in zip(roots, grads):
+        if node is not None:
+            _add(buffers, node, g, grads_owned, create_graph)
+    ready = [node for node in buffers if not deps.get(node)]
+    while ready:
+        node = ready.pop()
+        entry = buffers.pop(node, None)
+        if entry is None:
+            continue
+        g = _run_pre_hooks(node, entry[0])
+        if node in target_nodes:
+            captured[node] = g
+        if type(node) is AccumulateGrad:
+            if needed is None:
+                node.accumulate(g, entry[1] and g is entry[0], create_graph)
+            continue
+        if needed is not None and node not in needed:
+            continue
+        grads_in = node.apply(g, create_graph)
+        if not retain_graph:
+            node.release()
+        for (nxt, _), gi in zip(node.next_functions, grads_in):
+            if nxt is None:
+                continue
+            if gi is not None:
+                owned = gi is not g and getattr(gi, "base", None) is None
+                _add(buffers, nxt, gi, owned, create_graph)
+            deps[nxt] -= 1
+            if deps[nxt] == 0:
+                ready.append(nxt)
+    if targets is None:
+        return None
+    return [captured.get(node) for node, _ in targets]

@@ -1,0 +1,135 @@
+"""Grad modes: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``inference_mode``.
+
+The mode is thread-local, as in PyTorch: each thread starts with grad enabled.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from typing import Any, Callable
+
+
+class _State(threading.local):
+    grad_enabled = True
+    inference = False
+
+
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """Returns True if grad mode is currently enabled."""
+    return state.grad_enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    """Returns True if inference mode is currently enabled."""
+    return state.inference
+
+
+class _GradModeContext:
+    """Base of the grad-mode context managers; instances also work as decorators."""
+
+    def _set(self) -> None:
+        raise NotImplementedError  # pragma: no cover - every subclass sets its mode
+
+    def __enter__(self) -> None:
+        self._prev = (state.grad_enabled, state.inference)
+        self._set()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        state.grad_enabled, state.inference = self._prev
+
+    def clone(self) -> "_GradModeContext":
+        """A fresh copy of this context manager (decorators enter one per call)."""
+        return self.__class__()
+
+    def __call__(self, func: Callable) -> Callable:
+        if inspect.isgeneratorfunction(func):
+            return self._wrap_generator(func)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.clone():
+                return func(*args, **kwargs)
+        return wrapper
+
+    def _wrap_generator(self, func: Callable) -> Callable:
+        # the mode must hold while the generator body runs, not while the caller runs
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any):
+            gen = func(*args, **kwargs)
+            value = None
+            while True:
+                try:
+                    with self.clone():
+                        item = gen.send(value)
+                except StopIteration as stop:
+                    return stop.value
+                value = yield item
+        return wrapper
+
+
+class no_grad(_GradModeContext):
+    """Context-manager that disables gradient calculation.
+
+    Tensors computed inside have ``requires_grad=False`` even when their inputs
+    require grad. Also works as a decorator, generator functions included.
+    """
+
+    def _set(self) -> None:
+        state.grad_enabled = False
+
+
+class enable_grad(_GradModeContext):
+    """Context-manager that enables gradient calculation (e.g. inside ``no_grad``)."""
+
+    def _set(self) -> None:
+        state.grad_enabled = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """Context-manager that sets gradient calculation on or off.
+
+    Called as a function, it sets the mode at once: ``set_grad_enabled(False)``.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self._prev = (state.grad_enabled, state.inference)
+        self.mode = bool(mode)
+        state.grad_enabled = self.mode
+
+    def _set(self) -> None:
+        state.grad_enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass  # the mode was already set when the object was made
+
+    def clone(self) -> "set_grad_enabled":
+        """A fresh copy of this context manager (decorators enter one per call)."""
+        return self.__class__(self.mode)
+
+    def __call__(self, func: Callable) -> Callable:
+        state.grad_enabled, state.inference = self._prev  # as a decorator, change nothing now
+        return super().__call__(func)
+
+
+class inference_mode(_GradModeContext):
+    """Context-manager that enables or disables inference mode.
+
+    Inference mode disables gradient recording, like ``no_grad``.
+    """
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = bool(mode)
+
+    def _set(self) -> None:
+        if self.mode:
+            state.grad_enabled, state.inference = False, True
+        else:
+            state.inference = False
+
+    def clone(self) -> "inference_mode":
+        """A fresh copy of this context manager (decorators enter one per call)."""
+        return self.__class__(self.mode)

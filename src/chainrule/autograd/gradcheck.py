@@ -1,0 +1,109 @@
+"""``gradcheck`` / ``gradgradcheck``: analytical gradients against central differences."""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .._dispatch import wrap
+from .._tensor import Tensor
+from .api import grad as _grad
+from .grad_mode import no_grad
+
+
+class GradcheckError(RuntimeError):
+    """Raised by ``gradcheck`` when the analytical and numerical Jacobians disagree."""
+
+
+def _as_tuple(x) -> tuple:
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def _outputs(func: Callable, inputs: tuple) -> tuple:
+    return _as_tuple(func(*inputs))
+
+
+def _numerical(func: Callable, inputs: tuple, i: int, out_idx: int, eps: float) -> np.ndarray:
+    """d output[out_idx] / d inputs[i] by central differences, shape (in.numel, out.numel)."""
+    x = inputs[i]
+    flat = x._data.reshape(-1)  # a view: perturb the input in place, then restore it
+    columns = []
+    with no_grad():
+        for k in range(flat.size):
+            orig = flat[k].copy()
+            flat[k] = orig + eps
+            plus = np.array(_outputs(func, inputs)[out_idx]._data, dtype=np.float64)
+            flat[k] = orig - eps
+            minus = np.array(_outputs(func, inputs)[out_idx]._data, dtype=np.float64)
+            flat[k] = orig
+            columns.append(((plus - minus) / (2 * eps)).reshape(-1))
+    return np.array(columns).reshape(flat.size, -1)
+
+
+def _analytical(func: Callable, inputs: tuple, i: int, out_idx: int) -> np.ndarray:
+    """d output / d inputs[i] row by row via vector-Jacobian products with unit vectors."""
+    out = _outputs(func, inputs)[out_idx]
+    n_out = out._data.size
+    rows = np.zeros((inputs[i]._data.size, n_out))
+    for k in range(n_out):
+        unit = np.zeros(n_out, dtype=out._dtype.np)
+        unit[k] = 1
+        (g,) = _grad(out, inputs[i], _unit(unit, out),
+                     retain_graph=True, allow_unused=True)
+        if g is not None:
+            rows[:, k] = np.asarray(g._data, dtype=np.float64).reshape(-1)
+    return rows
+
+
+def _unit(unit: np.ndarray, out: Tensor) -> Tensor:
+    return wrap(unit.reshape(out._data.shape))
+
+
+def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, **kwargs) -> bool:
+    """Check gradients computed via small finite differences against analytical ones.
+
+    The check runs over every floating-point input that requires grad and every
+    output; inputs should be float64 for the default tolerances to be meaningful.
+    Returns True when all match; otherwise raises ``GradcheckError`` (or returns
+    False if ``raise_exception`` is False).
+    """
+    inputs = _as_tuple(inputs)
+    outputs = _outputs(func, inputs)
+    for i, x in enumerate(inputs):
+        if not (isinstance(x, Tensor) and x.requires_grad):
+            continue
+        for j, out in enumerate(outputs):
+            if not out.requires_grad:
+                continue
+            numerical = _numerical(func, inputs, i, j, eps)
+            analytical = _analytical(func, inputs, i, j)
+            if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
+                if not raise_exception:
+                    return False
+                raise GradcheckError(
+                    f"Jacobian mismatch for output {j} with respect to input {i},\n"
+                    f"numerical:{numerical}\nanalytical:{analytical}\n")
+    return True
+
+
+def gradgradcheck(func: Callable, inputs, grad_outputs: Sequence | None = None, *,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True, **kwargs) -> bool:
+    """Check second-order gradients: ``gradcheck`` of the first gradient (``create_graph``)."""
+    inputs = _as_tuple(inputs)
+    outputs = _outputs(func, inputs)
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = tuple(_unit(rng.standard_normal(o._data.size).astype(o._dtype.np), o)
+                             for o in outputs)
+    diff = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+
+    def first_grads(*xs):
+        outs = _outputs(func, xs)
+        grads = _grad(outs, [xs[i] for i in diff], grad_outputs, create_graph=True,
+                      allow_unused=True, materialize_grads=True)
+        return tuple(g for g in grads if g is not None and g.requires_grad)
+
+    return gradcheck(first_grads, inputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

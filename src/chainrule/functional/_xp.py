@@ -1,0 +1,100 @@
+"""The differentiable namespace: the ``xp`` rules run on under ``create_graph=True``.
+
+Same names and meaning as the backend's NumPy-spelled functions, built from the
+primitives, so every rule that runs on arrays also runs on Tensors and records a
+graph: higher-order gradients need no extra code.
+"""
+from __future__ import annotations
+
+from .._dispatch import call, wrap
+from .._tensor import Tensor
+from ..primitives import indexing as I
+from ..primitives import pointwise as P
+from ..primitives import reduction as R
+from ..primitives import shape as S
+from . import math as M
+from . import shape as F
+
+
+def _t(x) -> Tensor:
+    return x if isinstance(x, Tensor) else wrap(x)
+
+
+def sum_to(x: Tensor, shape: tuple) -> Tensor:
+    """Sum ``x`` down to ``shape``, undoing broadcasting."""
+    lead = x._data.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and x._data.shape[i + lead] != 1)
+    if axes:
+        x = call(R.sum_dim, (x,), {"axis": axes, "keepdims": False})
+    return call(S.view, (x,), {"shape": shape}) if x._data.shape != shape else x
+
+
+def cast(x: Tensor, dtype) -> Tensor:
+    """``x`` converted to NumPy dtype ``dtype`` (differentiable)."""
+    return call(P.to_copy, (x,), {"dtype": dtype})
+
+
+def broadcast_to(x, shape: tuple) -> Tensor:
+    """``x`` broadcast to ``shape`` (ExpandBackward0)."""
+    return call(S.expand, (_t(x),), {"shape": tuple(shape)})
+
+
+def expand_dims(x: Tensor, axis) -> Tensor:
+    """``x`` with size-1 dims inserted at the (sorted, non-negative) ``axis``."""
+    shape = list(x._data.shape)
+    for a in sorted(axis if isinstance(axis, tuple) else (axis,)):
+        shape.insert(a, 1)
+    return call(S.unsqueeze, (x,), {"shape": tuple(shape)})
+
+
+def reshape(x: Tensor, shape: tuple) -> Tensor:
+    """``x`` reshaped."""
+    return F.reshape(_t(x), tuple(shape))
+
+
+def swapaxes(x, a: int, b: int) -> Tensor:
+    """``x`` with axes ``a`` and ``b`` swapped."""
+    return F.transpose(_t(x), a, b)
+
+
+def transpose(x, axes=None) -> Tensor:
+    """``x`` with axes permuted (reversed when ``axes`` is None)."""
+    x = _t(x)
+    if axes is None:
+        axes = tuple(range(x._data.ndim - 1, -1, -1))
+    return F.permute(x, tuple(axes))
+
+
+def matmul(a, b) -> Tensor:
+    """Matrix product."""
+    return M.matmul(_t(a), _t(b))
+
+
+def outer(a, b) -> Tensor:
+    """Outer product of two vectors."""
+    return F.unsqueeze(_t(a), 1) * F.unsqueeze(_t(b), 0)
+
+
+def embed(g: Tensor, shape: tuple, key) -> Tensor:
+    """Zeros of ``shape`` with ``g`` at ``key``."""
+    return call(I.embed, (g,), {"shape": shape, "key": key})
+
+
+def accumulate_into(g: Tensor, shape: tuple, key) -> Tensor:
+    """Zeros of ``shape`` with ``g`` added at ``key``."""
+    return call(I.accumulate_into, (g,), {"shape": shape, "key": key})
+
+
+def embed_zero(g: Tensor, key) -> Tensor:
+    """``g`` with zeros at ``key``."""
+    return call(I.copy_slices, (g, 0), {"key": key})
+
+
+def where(condition, x, y) -> Tensor:
+    """Elementwise ``x if condition else y``."""
+    cond = condition._data if isinstance(condition, Tensor) else condition
+    return call(P.where, (cond, _t(x), y))
+
+
+sign, cos, sin, log, exp, sqrt, tanh = M.sign, M.cos, M.sin, M.log, M.exp, M.sqrt, M.tanh

@@ -1,0 +1,299 @@
+"""Math at the public edge: pointwise functions, reductions, products and conversions."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype
+from .._device import check_device
+from .._dispatch import call
+from .._errors import broadcast_mismatch
+from .._tensor import Tensor, _wrap_dim
+from ..primitives import linalg as L
+from ..primitives import pointwise as P
+from ..primitives import reduction as R
+from ..primitives import shape as S
+from .shape import reshape, unsqueeze
+
+# -- pointwise ------------------------------------------------------------------------------
+
+
+def add(input, other, *, alpha=1) -> Tensor:
+    """Adds ``other``, scaled by ``alpha``, to ``input``."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return call(P.add, (input, other), {"alpha": alpha})
+
+
+def sub(input, other, *, alpha=1) -> Tensor:
+    """Subtracts ``other``, scaled by ``alpha``, from ``input``."""
+    return call(P.sub, (input, other), {"alpha": alpha})
+
+
+def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
+    """``other - alpha * input``."""
+    if isinstance(other, Tensor):
+        return call(P.sub, (other, input), {"alpha": alpha})
+    return call(P.rsub, (input,), {"other": other, "alpha": alpha})
+
+
+def mul(input, other) -> Tensor:
+    """Multiplies ``input`` by ``other``, elementwise with broadcasting."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return call(P.mul, (input, other))
+
+
+def div(input, other, *, rounding_mode=None) -> Tensor:
+    """Divides ``input`` by ``other`` (true division)."""
+    if rounding_mode is not None:
+        raise NotImplementedError("div(rounding_mode=...) is not implemented yet")
+    if not isinstance(input, Tensor):
+        return input * reciprocal(other)
+    return call(P.div, (input, other))
+
+
+def pow(input, exponent) -> Tensor:
+    """Raises ``input`` to the power ``exponent`` (either may be a number)."""
+    if not isinstance(input, Tensor):
+        return exponent.__rpow__(input)
+    return input.__pow__(exponent)
+
+
+def neg(input: Tensor) -> Tensor:
+    """Returns the negative of ``input``."""
+    if input._dtype is _dtype.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return call(P.neg, (input,))
+
+
+def _unary(prim, doc: str):
+    def fn(input: Tensor) -> Tensor:
+        return call(prim, (input,))
+    fn.__name__ = prim.name
+    fn.__doc__ = doc
+    return fn
+
+
+abs = _unary(P.abs, "Computes the absolute value of each element of ``input``.")
+exp = _unary(P.exp, "Returns the exponential of the elements of ``input``.")
+log = _unary(P.log, "Returns the natural logarithm of the elements of ``input``.")
+sin = _unary(P.sin, "Returns the sine of the elements of ``input``.")
+cos = _unary(P.cos, "Returns the cosine of the elements of ``input``.")
+tanh = _unary(P.tanh, "Returns the hyperbolic tangent of the elements of ``input``.")
+sigmoid = _unary(P.sigmoid, "Returns the logistic sigmoid of the elements of ``input``.")
+relu = _unary(P.relu, "Applies the rectified linear unit function element-wise.")
+sqrt = _unary(P.sqrt, "Returns the square root of the elements of ``input``.")
+reciprocal = _unary(P.reciprocal, "Returns the reciprocal of the elements of ``input``.")
+sign = _unary(P.sign, "Returns the signs (-1, 0, 1) of the elements of ``input``.")
+
+
+def sub_checked(input: Tensor, other) -> Tensor:
+    """``input - other`` with PyTorch's refusal of bool subtraction."""
+    if input._dtype is _dtype.bool_ and getattr(other, "_dtype", None) is _dtype.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+            "`^` or `logical_xor()` operator instead.")
+    return call(P.sub, (input, other), {"alpha": 1})
+
+# -- reductions -----------------------------------------------------------------------------
+
+
+def _dims(dim, ndim: int) -> tuple:
+    """``dim`` (int, tuple or list) as sorted non-negative axes."""
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    axes = tuple(sorted({_wrap_dim(d, ndim) for d in dims}))
+    if len(axes) != len(dims):
+        raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
+    return axes
+
+
+def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """Returns the sum of all elements, or over ``dim`` (keeping it if ``keepdim``)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._dtype.category != 2 and input._dtype is not _dtype.int64:
+        input = input.to(_dtype.int64)  # integer sums accumulate in int64, as PyTorch's
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        if not keepdim:
+            return call(R.sum, (input,))
+        dim = tuple(range(input._data.ndim))
+    axes = _dims(dim, input._data.ndim) if input._data.ndim else ()
+    return call(R.sum_dim, (input,), {"axis": axes, "keepdims": keepdim})
+
+
+def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """Returns the mean of all elements, or over ``dim`` (keeping it if ``keepdim``)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._dtype.category != 2:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {input._dtype.c_name}")
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        if not keepdim:
+            return call(R.mean, (input,))
+        dim = tuple(range(input._data.ndim))
+    axes = _dims(dim, input._data.ndim) if input._data.ndim else ()
+    return call(R.mean_dim, (input,), {"axis": axes, "keepdims": keepdim})
+
+# -- products ---------------------------------------------------------------------------------
+
+
+def _same_dtype(a: Tensor, b: Tensor, what: str) -> None:
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"{what}: expected both vectors to have same dtype, but found "
+                           f"{a._dtype.c_name} and {b._dtype.c_name}")
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    """Computes the dot product of two 1-D tensors."""
+    if input._data.ndim != 1 or other._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
+                           f"{other._data.ndim}D tensors")
+    _same_dtype(input, other, "dot ")
+    n, m = input._data.shape[0], other._data.shape[0]
+    if n != m:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "
+                           f"have the same number of elements, but got {n} and {m} elements "
+                           "respectively")
+    return call(L.dot, (input, other))
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """Matrix-vector product."""
+    a, v = input._data.shape, vec._data.shape
+    if len(a) != 2 or len(v) != 1 or a[1] != v[0]:
+        raise RuntimeError(f"size mismatch, got input ({a[0]}), mat ({a[0]}x{a[1]}), vec "
+                           f"({v[0]})")
+    _same_dtype(input, vec, "mv")
+    return call(L.mv, (input, vec))
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Matrix product of two 2-D tensors."""
+    a, b = input._data.shape, mat2._data.shape
+    if len(a) != 2 or len(b) != 2:
+        raise RuntimeError("self must be a matrix" if len(a) != 2 else "mat2 must be a matrix")
+    if a[1] != b[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and "
+                           f"{b[0]}x{b[1]})")
+    if input._dtype is not mat2._dtype:
+        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C[input._dtype]} != {_C[mat2._dtype]}")
+    return call(L.mm, (input, mat2))
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of two 3-D tensors."""
+    a, b = input._data.shape, mat2._data.shape
+    if len(a) != 3 or len(b) != 3:
+        raise RuntimeError("batch1 must be a 3D tensor" if len(a) != 3 else
+                           "batch2 must be a 3D tensor")
+    if b[0] != a[0] or b[1] != a[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{a[0]}, {a[2]}] but got: [{b[0]}, {b[1]}].")
+    return call(L.bmm, (input, mat2))
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """Matrix product with NumPy's rank rules, decomposed as PyTorch does."""
+    if not isinstance(other, Tensor) or not isinstance(input, Tensor):
+        raise TypeError("matmul(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    da, db = input._data.ndim, other._data.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{da}D and {db}D")
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        out = mm(unsqueeze(input, 0), other)
+        return call(S.squeeze_inplace_dim, (out,), {"shape": out._data.shape[1:]})
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if da >= 3 and db <= 2:
+        return _folded(input, other)
+    return _batched(input, other)
+
+
+def _folded(input: Tensor, other: Tensor) -> Tensor:
+    """(..., n, k) @ (k,) or (k, m): one mm/mv on the batch folded into rows."""
+    lead = input._data.shape[:-1]
+    flat = reshape(input, (-1, input._data.shape[-1]))
+    out = mv(flat, other) if other._data.ndim == 1 else mm(flat, other)
+    shape = lead + out._data.shape[1:]
+    return call(S.unsafe_view, (out,), {"shape": shape})
+
+
+def _batched(input: Tensor, other: Tensor) -> Tensor:
+    """Broadcast batch dims, then one bmm over the flattened batch."""
+    a = input if input._data.ndim > 1 else unsqueeze(input, 0)
+    b = other if other._data.ndim > 1 else unsqueeze(other, -1)
+    (n, k), (k2, m) = a._data.shape[-2:], b._data.shape[-2:]
+    if k != k2:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{int(np.prod(a._data.shape[:-2]))}, {k}] but got: "
+                           f"[{int(np.prod(b._data.shape[:-2]))}, {k2}].")
+    try:
+        batch = np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
+    except ValueError:
+        raise broadcast_mismatch(a._data.shape[:-2], b._data.shape[:-2]) from None
+    a = reshape(a.expand(batch + (n, k)), (-1, n, k))
+    b = reshape(b.expand(batch + (k, m)), (-1, k, m))
+    out = bmm(a, b)
+    shape = batch + ((n,) if input._data.ndim > 1 else ()) + ((m,) if other._data.ndim > 1 else ())
+    return call(S.unsafe_view, (out,), {"shape": shape})
+
+
+_C = {_dtype.float16: "c10::Half", _dtype.float32: "float", _dtype.float64: "double",
+      _dtype.int8: "signed char", _dtype.int16: "short int", _dtype.int32: "int",
+      _dtype.int64: "long int", _dtype.uint8: "unsigned char", _dtype.bool_: "bool"}
+
+# -- copies and conversions ---------------------------------------------------------------------
+
+
+def clone(input: Tensor, *, memory_format=None) -> Tensor:
+    """Returns a copy of ``input`` (differentiable)."""
+    return call(P.clone, (input,))
+
+
+def contiguous(input: Tensor, memory_format=None) -> Tensor:
+    """Returns ``input`` itself if contiguous, else a contiguous copy."""
+    return input if input.is_contiguous() else call(P.clone, (input,))
+
+
+def to(input: Tensor, *args, dtype=None, device=None, copy: bool = False, **kwargs) -> Tensor:
+    """Performs dtype and/or device conversion: ``to(dtype)``, ``to(device)``, ``to(other)``."""
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a._dtype
+        else:
+            device = a
+    check_device(device)
+    if dtype is None or dtype is input._dtype:
+        return clone(input) if copy else input
+    return call(P.to_copy, (input,), {"dtype": dtype.np})
+
+
+def _converter(dt: _dtype.dtype):
+    def convert(input: Tensor, memory_format=None) -> Tensor:
+        return to(input, dt)
+    convert.__doc__ = f"``self.to({dt!r})``."
+    return convert
+
+
+float_, double, half = (_converter(_dtype.float32), _converter(_dtype.float64),
+                        _converter(_dtype.float16))
+long, int_, short = _converter(_dtype.int64), _converter(_dtype.int32), _converter(_dtype.int16)
+bool_, byte, char = _converter(_dtype.bool_), _converter(_dtype.uint8), _converter(_dtype.int8)
+
+
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input`` cast to ``other``'s dtype."""
+    return to(input, other._dtype)

@@ -1,0 +1,8 @@
+"""THE single place where each differentiable op declares its forward and its rules."""
+from . import indexing, linalg, pointwise, reduction, shape
+from ._primitive import REGISTRY, Primitive, check_registry, primitive
+
+check_registry()
+
+__all__ = ["REGISTRY", "Primitive", "primitive", "indexing", "linalg", "pointwise",
+           "reduction", "shape"]

@@ -1,0 +1,119 @@
+"""``@primitive`` and ``.defvjp``: where every differentiable op declares forward and rules.
+
+A primitive's forward is ``fn(xp, *inputs, **attrs)``: positional parameters after
+``xp`` are the (tensor) inputs, keyword-only ones are attributes. A rule's
+parameters are filled by name: ``g``, ``out``, an input name, ``<input>_shape``,
+an attribute name, or ``xp``. Signatures are read once, here, at import; an unknown
+name fails at once. What the rules of the inputs that require grad name is exactly
+what a node saves.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Callable
+
+from ..autograd import node as _node
+
+#: Every primitive, by name; checked for rules at import (``check_registry``).
+REGISTRY: dict[str, "Primitive"] = {}
+
+_DTYPE_RULES = (None, "promote", "float")
+
+
+class Primitive:
+    """One differentiable (or explicitly non-differentiable) array operation."""
+
+    __slots__ = ("name", "fn", "grad_fn_name", "inputs", "attrs", "rules", "formulas",
+                 "differentiable", "view", "dtype_rule", "_plans")
+
+    def __init__(self, fn: Callable, grad_fn: str | None, differentiable: bool, view: bool,
+                 dtype: str | None) -> None:
+        params = list(inspect.signature(fn).parameters.values())
+        if not params or params[0].name != "xp":
+            raise TypeError(f"primitive {fn.__name__}: first parameter must be 'xp'")
+        if dtype not in _DTYPE_RULES:
+            raise ValueError(f"primitive {fn.__name__}: unknown dtype rule {dtype!r}")
+        self.name = fn.__name__
+        self.fn = fn
+        self.grad_fn_name = grad_fn
+        self.inputs = tuple(p.name for p in params[1:] if p.kind == p.POSITIONAL_OR_KEYWORD)
+        self.attrs = tuple(p.name for p in params[1:] if p.kind == p.KEYWORD_ONLY)
+        self.rules: list = [None] * len(self.inputs)
+        self.formulas: dict[str, str] = {}
+        self.differentiable = differentiable
+        self.view = view
+        self.dtype_rule = dtype
+        self._plans: dict = {}
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+    def defvjp(self, **rules: Callable) -> "Primitive":
+        """Declare the vector-Jacobian product of each input, by input name."""
+        for input_name, rule in rules.items():
+            if input_name not in self.inputs:
+                raise TypeError(f"{self.name}.defvjp: no input named {input_name!r}")
+            getters = tuple(self._getter(input_name, p)
+                            for p in inspect.signature(rule).parameters)
+            self.rules[self.inputs.index(input_name)] = (rule, getters)
+        self._plans.clear()
+        return self
+
+    def _getter(self, input_name: str, param: str) -> Callable:
+        """The accessor that fills rule parameter ``param`` from a node."""
+        if param == "g":
+            return _node.get_g
+        if param == "out":
+            return _node.get_out
+        if param == "xp":
+            return _node.get_xp
+        if param in self.inputs:
+            return _node.getter_input(self.inputs.index(param))
+        if param.endswith("_shape") and param[:-6] in self.inputs:
+            return _node.getter_shape(self.inputs.index(param[:-6]))
+        if param in self.attrs:
+            return _node.getter_attr(param)
+        raise TypeError(f"{self.name}.defvjp: rule for {input_name!r} names unknown "
+                        f"parameter {param!r}")
+
+    def plan(self, needs: tuple) -> tuple[tuple, bool]:
+        """(indices of inputs to save, whether to save the output) when ``needs`` require grad."""
+        plan = self._plans.get(needs)
+        if plan is None:
+            saved: set = set()
+            save_out = False
+            for i in needs:
+                if self.rules[i] is None:
+                    raise RuntimeError(f"the derivative for '{self.name}' with respect to "
+                                       f"'{self.inputs[i]}' is not implemented.")
+                for get in self.rules[i][1]:
+                    if get is _node.get_out:
+                        save_out = True
+                    elif getattr(get, "input_index", None) is not None:
+                        saved.add(get.input_index)
+            plan = self._plans[needs] = (tuple(sorted(saved)), save_out)
+        return plan
+
+
+def primitive(grad_fn: str | None = None, *, differentiable: bool = True, view: bool = False,
+              dtype: str | None = "promote") -> Callable[[Callable], Primitive]:
+    """Register ``fn(xp, *inputs, **attrs)`` as a primitive whose node is named ``grad_fn``.
+
+    ``dtype`` says how input dtypes combine before the forward runs: ``"promote"``
+    (PyTorch's result type), ``"float"`` (result type, integers to the default
+    float), or ``None`` (the caller has already settled dtypes).
+    """
+    def register(fn: Callable) -> Primitive:
+        prim = Primitive(fn, grad_fn, differentiable, view, dtype)
+        if prim.name in REGISTRY:
+            raise ValueError(f"primitive {prim.name!r} registered twice")
+        REGISTRY[prim.name] = prim
+        return prim
+    return register
+
+
+def check_registry() -> None:
+    """Fail fast if a differentiable primitive lacks a rule for a floating input."""
+    for prim in REGISTRY.values():
+        if prim.differentiable and all(r is None for r in prim.rules):
+            raise TypeError(f"primitive {prim.name!r} is differentiable but has no rule")

@@ -1,0 +1,63 @@
+"""Indexing primitives: basic indexing views (select, slice) and advanced indexing.
+
+``key`` is a full NumPy index tuple built at the public edge. The gradient of
+reading ``x[key]`` is ``g`` placed back at ``key`` in zeros of ``x``'s shape.
+"""
+from __future__ import annotations
+
+from ._primitive import primitive
+
+
+@primitive("SelectBackward0", view=True, dtype=None)
+def select(xp, x, *, key):
+    return x[key]
+
+
+select.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
+
+
+@primitive("SliceBackward0", view=True, dtype=None)
+def slice(xp, x, *, key):
+    return x[key]
+
+
+slice.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
+
+
+@primitive("IndexBackward0", dtype=None)
+def index(xp, x, *, key):
+    return x[key]
+
+
+# repeated indices read the same element several times: their gradients add up
+index.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
+
+
+@primitive("SliceBackwardBackward0", dtype=None)
+def embed(xp, g, *, shape, key):
+    return xp.embed(g, shape, key)
+
+
+embed.defvjp(g=lambda g, key: g[key])
+
+
+@primitive("IndexBackwardBackward0", dtype=None)
+def accumulate_into(xp, g, *, shape, key):
+    return xp.accumulate_into(g, shape, key)
+
+
+accumulate_into.defvjp(g=lambda g, key: g[key])
+
+
+def _put(grad_fn: str, name: str):
+    """``x`` with ``x[key] = value``, out of place (in-place writes copy it back)."""
+    def forward(xp, x, value, *, key):
+        return xp.put_key(x, key, value)
+    forward.__name__ = name
+    return primitive(grad_fn, dtype=None)(forward).defvjp(
+        x=lambda g, key, xp: xp.embed_zero(g, key),
+        value=lambda g, key: g[key])
+
+
+copy_slices = _put("CopySlices", "copy_slices")
+index_put = _put("IndexPutBackward0", "index_put")

@@ -1,0 +1,239 @@
+"""Pointwise primitives: arithmetic, powers and elementwise math, each with its rules.
+
+Rules run on arrays (``xp`` = NumPy/CuPy) or, under ``create_graph``, on Tensors
+(``xp`` = the differentiable namespace); the node sums broadcast gradients back and
+casts them to each input's dtype, so rules are only the math.
+"""
+from __future__ import annotations
+
+import math
+
+from ._primitive import primitive
+
+# -- arithmetic -------------------------------------------------------------------
+
+
+@primitive("AddBackward0")
+def add(xp, x, y, *, alpha):
+    return xp.add(x, y) if alpha == 1 else xp.add(x, xp.multiply(y, alpha))
+
+
+add.defvjp(x=lambda g: g,
+           y=lambda g, alpha: g if alpha == 1 else g * alpha)
+
+
+@primitive("SubBackward0")
+def sub(xp, x, y, *, alpha):
+    return xp.subtract(x, y) if alpha == 1 else xp.subtract(x, xp.multiply(y, alpha))
+
+
+sub.defvjp(x=lambda g: g,
+           y=lambda g, alpha: -g if alpha == 1 else g * -alpha)
+
+
+@primitive("RsubBackward1")
+def rsub(xp, x, *, other, alpha):
+    # other - alpha * x, with `other` a Python number
+    return xp.subtract(other, x) if alpha == 1 else xp.subtract(other, xp.multiply(x, alpha))
+
+
+rsub.defvjp(x=lambda g, alpha: -g if alpha == 1 else g * -alpha)
+
+
+@primitive("MulBackward0")
+def mul(xp, x, y):
+    return xp.multiply(x, y)
+
+
+mul.defvjp(x=lambda g, y: g * y,
+           y=lambda g, x: g * x)
+
+
+@primitive("DivBackward0", dtype="float")
+def div(xp, x, y):
+    return xp.true_divide(x, y)
+
+
+div.defvjp(x=lambda g, y: g / y,
+           y=lambda g, x, y: -g * x / (y * y))
+
+
+@primitive("NegBackward0")
+def neg(xp, x):
+    return xp.negative(x)
+
+
+neg.defvjp(x=lambda g: -g)
+
+
+@primitive("ReciprocalBackward0", dtype="float")
+def reciprocal(xp, x):
+    return xp.reciprocal(x)
+
+
+reciprocal.defvjp(x=lambda g, out: -g * out * out)
+
+# -- powers -------------------------------------------------------------------------
+
+
+@primitive("PowBackward0")
+def pow_scalar(xp, x, *, exponent):
+    return xp.power(x, exponent)
+
+
+# d/dx x^c = c x^(c-1); PyTorch defines it as 0 for c == 0 (also at x == 0)
+pow_scalar.defvjp(x=lambda g, x, exponent:
+                  g * 0 if exponent == 0 else g * (exponent * x ** (exponent - 1)))
+
+
+@primitive("PowBackward1")
+def pow(xp, x, y):
+    return xp.power(x, y)
+
+
+# d/dy x^y = x^y log x, taken as 0 where x == 0 and y >= 0 (PyTorch's convention)
+pow.defvjp(x=lambda g, x, y: g * (y * x ** (y - 1)),
+           y=lambda g, x, y, out, xp: g * xp.where((x == 0) & (y >= 0), 0, out * xp.log(x)))
+
+
+@primitive("PowBackward2")
+def rpow(xp, x, *, base):
+    # base ** x, with `base` a Python number
+    return xp.power(base, x)
+
+
+rpow.defvjp(x=lambda g, out, base: g * out * math.log(base))
+
+# -- elementwise math ---------------------------------------------------------------
+
+
+@primitive("AbsBackward0")
+def abs(xp, x):
+    return xp.absolute(x)
+
+
+abs.defvjp(x=lambda g, x, xp: g * xp.sign(x))
+
+
+@primitive("ExpBackward0", dtype="float")
+def exp(xp, x):
+    return xp.exp(x)
+
+
+exp.defvjp(x=lambda g, out: g * out)
+
+
+@primitive("LogBackward0", dtype="float")
+def log(xp, x):
+    return xp.log(x)
+
+
+log.defvjp(x=lambda g, x: g / x)
+
+
+@primitive("SinBackward0", dtype="float")
+def sin(xp, x):
+    return xp.sin(x)
+
+
+sin.defvjp(x=lambda g, x, xp: g * xp.cos(x))
+
+
+@primitive("CosBackward0", dtype="float")
+def cos(xp, x):
+    return xp.cos(x)
+
+
+cos.defvjp(x=lambda g, x, xp: -g * xp.sin(x))
+
+
+@primitive("TanhBackward0", dtype="float")
+def tanh(xp, x):
+    return xp.tanh(x)
+
+
+tanh.defvjp(x=lambda g, out: g * (1 - out * out))
+
+
+@primitive("SigmoidBackward0", dtype="float")
+def sigmoid(xp, x):
+    return xp.reciprocal(1 + xp.exp(-x))
+
+
+sigmoid.defvjp(x=lambda g, out: g * out * (1 - out))
+
+
+@primitive("ReluBackward0")
+def relu(xp, x):
+    return xp.maximum(x, 0)
+
+
+relu.defvjp(x=lambda g, out: g * (out > 0))
+
+
+@primitive("SqrtBackward0", dtype="float")
+def sqrt(xp, x):
+    return xp.sqrt(x)
+
+
+sqrt.defvjp(x=lambda g, out: g / (2 * out))
+
+
+@primitive("SignBackward0")
+def sign(xp, x):
+    return xp.sign(x)
+
+
+sign.defvjp(x=lambda g: g * 0)
+
+# -- copies and casts -----------------------------------------------------------------
+
+
+@primitive("CloneBackward0", dtype=None)
+def clone(xp, x):
+    return xp.array(x, copy=True)
+
+
+clone.defvjp(x=lambda g: g)
+
+
+@primitive("ToCopyBackward0", dtype=None)
+def to_copy(xp, x, *, dtype):
+    return x.astype(dtype)
+
+
+to_copy.defvjp(x=lambda g: g)  # the node casts the gradient back to the input's dtype
+
+
+@primitive("WhereBackward0", dtype=None)
+def where(xp, condition, x, y):
+    return xp.where(condition, x, y)
+
+
+where.defvjp(x=lambda g, condition: g * condition,
+             y=lambda g, condition: g * (condition == 0))
+
+# -- comparisons (no grad_fn, as in PyTorch) ---------------------------------------------
+
+
+def _comparison(ufunc_name: str):
+    def forward(xp, x, y):
+        return getattr(xp, ufunc_name)(x, y)
+    forward.__name__ = ufunc_name
+    return primitive(differentiable=False)(forward)
+
+
+eq, ne = _comparison("equal"), _comparison("not_equal")
+lt, le = _comparison("less"), _comparison("less_equal")
+gt, ge = _comparison("greater"), _comparison("greater_equal")
+logical_and = _comparison("logical_and")
+
+
+@primitive("CopyBackwards", dtype=None)
+def copy_from(xp, x, src):
+    # x.copy_(src): x's old values are overwritten, src is broadcast and cast to x
+    return xp.broadcast_to(src, x.shape).astype(x.dtype)
+
+
+copy_from.defvjp(x=lambda g: g * 0,
+                 src=lambda g: g)

@@ -1,0 +1,71 @@
+"""Shape primitives: views that reshape, reorder or broadcast without copying.
+
+Their rules only move the gradient back into the input's layout.
+"""
+from __future__ import annotations
+
+from ._primitive import primitive
+
+
+def _back_to_shape(g, x_shape, xp):
+    """Every reshape-like view's rule: the gradient in the input's shape."""
+    return xp.reshape(g, x_shape)
+
+
+def _reshaping(grad_fn: str, name: str):
+    """A view primitive that is a reshape to ``shape`` (computed at the public edge)."""
+    def forward(xp, x, *, shape):
+        return xp.reshape(x, shape)
+    forward.__name__ = name
+    return primitive(grad_fn, view=True, dtype=None)(forward).defvjp(x=_back_to_shape)
+
+
+view = _reshaping("ViewBackward0", "view")
+unsafe_view = _reshaping("UnsafeViewBackward0", "unsafe_view")
+squeeze = _reshaping("SqueezeBackward0", "squeeze")
+squeeze_dim = _reshaping("SqueezeBackward1", "squeeze_dim")
+squeeze_dims = _reshaping("SqueezeBackward2", "squeeze_dims")
+unsqueeze = _reshaping("UnsqueezeBackward0", "unsqueeze")
+squeeze_inplace_dim = _reshaping("SqueezeBackward4", "squeeze_inplace_dim")  # matmul's squeeze_
+
+
+@primitive("TransposeBackward0", view=True, dtype=None)
+def transpose(xp, x, *, dim0, dim1):
+    return xp.swapaxes(x, dim0, dim1)
+
+
+transpose.defvjp(x=lambda g, dim0, dim1, xp: xp.swapaxes(g, dim0, dim1))
+
+
+@primitive("TBackward0", view=True, dtype=None)
+def t(xp, x):
+    return xp.transpose(x)
+
+
+t.defvjp(x=lambda g, xp: xp.transpose(g))
+
+
+@primitive("PermuteBackward0", view=True, dtype=None)
+def permute(xp, x, *, dims):
+    return xp.transpose(x, dims)
+
+
+# the inverse permutation puts each axis back where it came from
+permute.defvjp(x=lambda g, dims, xp: xp.transpose(
+    g, tuple(sorted(range(len(dims)), key=dims.__getitem__))))
+
+
+@primitive("ExpandBackward0", view=True, dtype=None)
+def expand(xp, x, *, shape):
+    return xp.broadcast_to(x, shape)
+
+
+expand.defvjp(x=lambda g: g)  # the node sums the broadcast dims back
+
+
+@primitive("AliasBackward0", view=True, dtype=None)
+def alias(xp, x):
+    return x.view()
+
+
+alias.defvjp(x=lambda g: g)
