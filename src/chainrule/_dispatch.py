@@ -5,8 +5,6 @@ No Node is made when grad is disabled or no input requires grad.
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from . import _dtype, _errors
@@ -19,6 +17,7 @@ _FLOAT = _dtype._FLOAT
 _from_np = _dtype._from_np
 _EMPTY: dict = {}
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
+_NO_EDGE = (None, 0)
 
 Tensor = None  # installed by _tensor.py (imports flow one way)
 
@@ -29,13 +28,14 @@ def _edge(t) -> tuple:
     if fn is not None:
         return (fn, 0)
     if not t._requires_grad:
-        return (None, 0)
-    # one AccumulateGrad per live leaf, held weakly by the leaf (it holds the leaf)
-    acc = t._accum() if t._accum is not None else None
-    if acc is None:
-        acc = AccumulateGrad(t)
-        t._accum = weakref.ref(acc)
-    return (acc, 0)
+        return _NO_EDGE
+    return (t._accum or _new_accumulator(t), 0)
+
+
+def _new_accumulator(t):
+    """The leaf's AccumulateGrad, made once and kept by the leaf."""
+    t._accum = AccumulateGrad(t)
+    return t._accum
 
 
 def _promote(prim, inputs: tuple, arrays: list) -> None:
@@ -106,10 +106,23 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
 
 def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool = False):
     """Make the Node for one call; ``snapshot``: copy input 0's value (in-place ops)."""
-    needs = tuple(i for i, a in enumerate(inputs) if isinstance(a, Tensor) and a._requires_grad)
-    node = Node(prim, tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in inputs),
-                needs, tuple(getattr(a, "shape", ()) for a in arrays),
-                tuple(a._dtype.np if isinstance(a, Tensor) else None for a in inputs), attrs)
+    needs, edges, shapes, dtypes = [], [], [], []
+    for i, a in enumerate(inputs):  # one pass over the inputs (hot path: no generators)
+        if isinstance(a, Tensor):
+            dtypes.append(a._dtype.np)
+            if a._requires_grad:
+                needs.append(i)
+                fn = a._grad_fn  # _edge, inlined: this loop runs for every recorded op
+                edges.append((fn, 0) if fn is not None else
+                             (a._accum or _new_accumulator(a), 0))
+            else:
+                edges.append(_NO_EDGE)
+        else:
+            dtypes.append(None)
+            edges.append(_NO_EDGE)
+        shapes.append(getattr(arrays[i], "shape", ()))
+    needs = tuple(needs)
+    node = Node(prim, tuple(edges), needs, shapes, dtypes, attrs)
     save_inputs, save_out = prim.plan(needs)
     if save_inputs:
         saved = [None] * len(inputs)

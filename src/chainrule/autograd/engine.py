@@ -8,7 +8,7 @@ from __future__ import annotations
 from .node import AccumulateGrad
 
 
-def _discover(roots: list) -> tuple[dict, dict]:
+def _discover(roots: list, want_parents: bool) -> tuple[dict, dict]:
     """Count, for every node reachable from ``roots``, the edges that point at it."""
     deps: dict = {}
     parents: dict = {}
@@ -19,11 +19,15 @@ def _discover(roots: list) -> tuple[dict, dict]:
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            parents.setdefault(nxt, []).append(node)
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+            if want_parents:
+                parents.setdefault(nxt, []).append(node)
     return deps, parents
 
 
@@ -71,7 +75,7 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
     ``targets`` (edges), only the nodes leading to them run, nothing accumulates,
     and the gradient arriving at each target is returned (None if none arrived).
     """
-    deps, parents = _discover(roots)
+    deps, parents = _discover(roots, targets is not None)
     needed = _needed(targets, parents) if targets is not None else None
     target_nodes = {node for node, _ in targets} if targets is not None else ()
     captured: dict = {}
@@ -79,14 +83,16 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
     for (node, _), g in zip(roots, grads):
         if node is not None:
             _add(buffers, node, g, grads_owned, create_graph)
-    ready = [node for node in buffers if not deps.get(node)]
+    ready = [node for node in buffers if node not in deps]
     while ready:
         node = ready.pop()
         entry = buffers.pop(node, None)
         if entry is None:
             continue
-        g = _run_pre_hooks(node, entry[0])
-        if node in target_nodes:
+        g = entry[0]
+        if node._pre_hooks is not None or node._retain is not None:
+            g = _run_pre_hooks(node, g)
+        if target_nodes and node in target_nodes:
             captured[node] = g
         if type(node) is AccumulateGrad:
             if needed is None:
@@ -101,10 +107,12 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
             if nxt is None:
                 continue
             if gi is not None:
-                owned = gi is not g and getattr(gi, "base", None) is None
-                _add(buffers, nxt, gi, owned, create_graph)
-            deps[nxt] -= 1
-            if deps[nxt] == 0:
+                # a rule's fresh result may be summed into in place; g itself or a view may not
+                _add(buffers, nxt, gi, gi is not g and getattr(gi, "base", None) is None,
+                     create_graph)
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if not left:
                 ready.append(nxt)
     if targets is None:
         return None

@@ -7,6 +7,8 @@ accumulating into a leaf) go through callables installed by ``_tensor.py``.
 """
 from __future__ import annotations
 
+import weakref
+
 from .. import _errors
 from .._dtype import from_numpy_dtype
 from ..backend import namespace_of
@@ -84,10 +86,14 @@ class Node:
         for i in self._needs:
             rule, getters = rules[i]
             gi = rule(*[get(self, g, xp, create_graph) for get in getters])
-            if gi.shape != self._shapes[i]:  # undo broadcasting here, never in rules
-                gi = xp.sum_to(gi, self._shapes[i])
-            if (gi._dtype.np if create_graph else gi.dtype) != self._dtypes[i]:
-                gi = xp.cast(gi, self._dtypes[i])
+            shape = self._shapes[i]
+            if gi.shape != shape:  # undo broadcasting here, never in rules
+                gi = xp.sum_to(gi, shape)
+            if create_graph:
+                if gi._dtype.np != self._dtypes[i]:
+                    gi = xp.cast(gi, self._dtypes[i])
+            elif gi.dtype != self._dtypes[i]:
+                gi = gi.astype(self._dtypes[i])
             grads[i] = gi
         return grads
 
@@ -101,13 +107,19 @@ class Node:
 class AccumulateGrad:
     """The node that adds an incoming gradient into a leaf tensor's ``.grad``."""
 
-    __slots__ = ("variable", "_pre_hooks", "_retain", "metadata", "__weakref__")
+    __slots__ = ("_variable", "_pre_hooks", "_retain", "metadata", "__weakref__")
     next_functions = ()
     _needs = ()
 
     def __init__(self, variable) -> None:
-        self.variable = variable
+        # the leaf holds its AccumulateGrad; the node refers back weakly (no cycle)
+        self._variable = weakref.ref(variable)
         self._pre_hooks = self._retain = self.metadata = None
+
+    @property
+    def variable(self):
+        """The leaf tensor this node accumulates into (None once it was freed)."""
+        return self._variable()
 
     def name(self) -> str:
         """PyTorch's name for it: ``torch::autograd::AccumulateGrad``."""
@@ -118,7 +130,9 @@ class AccumulateGrad:
 
     def accumulate(self, g, owned: bool, create_graph: bool) -> None:
         """Add ``g`` into the leaf's ``.grad`` (``owned``: g may be kept without a copy)."""
-        self.variable._accumulate_grad(g, owned, create_graph)
+        variable = self._variable()
+        if variable is not None:  # a freed leaf has no .grad to fill
+            variable._accumulate_grad(g, owned, create_graph)
 
     def release(self) -> None:
         """Nothing is saved here."""

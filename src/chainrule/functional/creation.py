@@ -96,7 +96,10 @@ def tensor(data: Any, *, dtype: _dtype.dtype | None = None, device=None,
         device: the device of the returned tensor (only ``"cpu"`` here).
         requires_grad: if autograd should record operations on the returned tensor.
     """
-    check_device(device)
+    if device is not None:
+        check_device(device)
+    if type(data) is float and dtype is None:  # the common scalar case, kept lean
+        return _finish(np.array(data, _dtype.default.value.np), requires_grad, capital=True)
     if isinstance(data, Tensor):
         warnings.warn(_errors.TENSOR_COPY_WARNING, UserWarning, stacklevel=2)
     return _finish(_array_from_data(data, dtype), requires_grad, capital=True)

@@ -78,12 +78,14 @@ reciprocal.defvjp(x=lambda g, out: -g * out * out)
 
 @primitive("PowBackward0")
 def pow_scalar(xp, x, *, exponent):
-    return xp.power(x, exponent)
+    return x ** exponent  # NumPy's operator has fast paths (square, sqrt) that power lacks
 
 
-# d/dx x^c = c x^(c-1); PyTorch defines it as 0 for c == 0 (also at x == 0)
+# d/dx x^c = c x^(c-1); PyTorch defines it as 0 for c == 0 (also at x == 0).
+# c == 2 is spelled 2x: NumPy's x ** 1 costs 1.2 us on a 0-d array, 2 * x 0.1 us
 pow_scalar.defvjp(x=lambda g, x, exponent:
-                  g * 0 if exponent == 0 else g * (exponent * x ** (exponent - 1)))
+                  g * 0 if exponent == 0 else g * (2 * x) if exponent == 2
+                  else g * (exponent * x ** (exponent - 1)))
 
 
 @primitive("PowBackward1")
