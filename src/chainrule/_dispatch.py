@@ -11,6 +11,7 @@ from . import _dtype, _errors
 from .autograd.grad_mode import state as _grad_state
 from .autograd.node import AccumulateGrad, Node
 from .backend import numpy_backend
+from .primitives import indexing as _indexing
 
 _ndarray, _generic = np.ndarray, np.generic
 _FLOAT = _dtype._FLOAT
@@ -93,6 +94,8 @@ def _raise_numpy_error(prim, arrays: list, err: Exception):
 
 def call(prim, inputs: tuple, attrs: dict = _EMPTY):
     """Run primitive ``prim`` on ``inputs`` (Tensors or numbers) and record its node."""
+    if prim.view:
+        materialize(inputs[0])  # the view must alias a real array
     arrays, requires = _unwrap(prim, inputs)
     try:
         out = prim.fn(numpy_backend, *arrays, **attrs)
@@ -101,7 +104,12 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
     node = None
     if requires and _grad_state.grad_enabled and prim.differentiable:
         node = record(prim, inputs, arrays, attrs, out)
-    return wrap(out, node)
+    t = wrap(out, node)
+    if prim.view:  # a view shares its base's storage, hence its version counter
+        base = inputs[0]
+        t._base = base._base if base._base is not None else base
+        t._vc = base._vc
+    return t
 
 
 def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool = False):
@@ -171,13 +179,8 @@ def check_inplace(t) -> None:
     if t._grad_fn is None and t._requires_grad:
         raise RuntimeError(_errors.LEAF_INPLACE)
     base = t._base
-    if base is not None:
-        if base._grad_fn is None and base._requires_grad:
-            raise RuntimeError(_errors.VIEW_OF_LEAF_INPLACE)
-        raise NotImplementedError(
-            "chainrule does not yet record in-place operations on views of tensors that "
-            "require grad; apply the operation to the base tensor, or use the out-of-place "
-            "form (e.g. y = y * 2 instead of y.mul_(2)).")
+    if base is not None and base._grad_fn is None and base._requires_grad:
+        raise RuntimeError(_errors.VIEW_OF_LEAF_INPLACE)
 
 
 def _write(t, out) -> None:
@@ -218,8 +221,41 @@ def call_inplace(prim, inputs: tuple, attrs: dict = _EMPTY):
     node = record(prim, inputs, arrays, attrs, out, snapshot=True) if recording else None
     _write(t, out)
     if node is not None:
-        _rebase(t, node)
+        if t._base is None:
+            _rebase(t, node)
+        else:
+            _rebase_view(t, node)
     return t
+
+
+def _key_in_base(base, view) -> tuple:
+    """Index arrays locating each element of ``view`` inside ``base``'s (C-contiguous) array."""
+    if not base.flags.c_contiguous:
+        raise NotImplementedError("chainrule records in-place writes through a view only when "
+                                  "the base tensor is contiguous; write to base.clone() instead")
+    size = base.itemsize
+    flat = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // size
+    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
+        shape = [1] * view.ndim
+        shape[axis] = n
+        flat = flat + np.arange(n).reshape(shape) * (stride // size)
+    return np.unravel_index(flat, base.shape)
+
+
+def _rebase_view(view, node) -> None:
+    """After an in-place op on ``view``: its base becomes CopySlices(base, new values).
+
+    The written values (``node``'s result) are put back into the base's history at
+    the view's elements, and the view becomes a read of the rebased base.
+    """
+    base = view._base
+    key = _key_in_base(base._data, view._data)
+    value = wrap(view._data, node)
+    slices = record(_indexing.copy_slices, (base, value), [base._data, view._data],
+                    {"key": key}, base._data)
+    _rebase(base, slices)
+    _rebase(view, record(_indexing.as_strided, (base,), [base._data], {"key": key},
+                         view._data))
 
 
 def _rebase(t, node) -> None:

@@ -203,7 +203,7 @@ class Tensor:
         return _printing.tensor_repr(
             np.asarray(self._data), dtype_name=self._dtype.name,
             default_float=_dtype.default.value.name,
-            grad_fn=fn.name() if fn is not None else None,
+            grad_fn=_node.display_name(fn) if fn is not None else None,
             requires_grad=self._requires_grad)
 
     __str__ = __repr__

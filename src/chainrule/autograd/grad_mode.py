@@ -71,7 +71,16 @@ class _GradModeContext:
         return wrapper
 
 
-class no_grad(_GradModeContext):
+class _NoArgContext(_GradModeContext):
+    """A mode taking no arguments: also usable as a bare decorator (``@no_grad``)."""
+
+    def __new__(cls, orig_func: Callable | None = None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoArgContext):
     """Context-manager that disables gradient calculation.
 
     Tensors computed inside have ``requires_grad=False`` even when their inputs
@@ -82,7 +91,7 @@ class no_grad(_GradModeContext):
         state.grad_enabled = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_NoArgContext):
     """Context-manager that enables gradient calculation (e.g. inside ``no_grad``)."""
 
     def _set(self) -> None:
@@ -120,6 +129,11 @@ class inference_mode(_GradModeContext):
 
     Inference mode disables gradient recording, like ``no_grad``.
     """
+
+    def __new__(cls, mode: "bool | Callable" = True):
+        if callable(mode):  # used bare: @inference_mode
+            return cls()(mode)
+        return super().__new__(cls)
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = bool(mode)

@@ -45,7 +45,7 @@ class Node:
         return self.prim.grad_fn_name
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{display_name(self)} object at {hex(id(self))}>"
 
     # -- saved values ---------------------------------------------------------------
     def saved_input(self, j: int, create_graph: bool):
@@ -138,6 +138,11 @@ class AccumulateGrad:
         """Nothing is saved here."""
 
     register_tensor_pre_hook = Node.register_tensor_pre_hook
+
+
+def display_name(node) -> str:
+    """A node's name as reprs show it (without a ``torch::autograd::`` namespace)."""
+    return node.name().rpartition("::")[2]
 
 
 # -- accessors the primitive registry composes into each rule's argument list ----------

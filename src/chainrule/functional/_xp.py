@@ -6,6 +6,8 @@ graph: higher-order gradients need no extra code.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .._dispatch import call, wrap
 from .._tensor import Tensor
 from ..primitives import indexing as I
@@ -16,8 +18,9 @@ from . import math as M
 from . import shape as F
 
 
-def _t(x) -> Tensor:
-    return x if isinstance(x, Tensor) else wrap(x)
+def _t(x):
+    """Arrays as constant Tensors; Tensors and Python numbers as they are."""
+    return wrap(x) if isinstance(x, (np.ndarray, np.generic)) else x
 
 
 def sum_to(x: Tensor, shape: tuple) -> Tensor:
@@ -94,7 +97,7 @@ def embed_zero(g: Tensor, key) -> Tensor:
 def where(condition, x, y) -> Tensor:
     """Elementwise ``x if condition else y``."""
     cond = condition._data if isinstance(condition, Tensor) else condition
-    return call(P.where, (cond, _t(x), y))
+    return call(P.where, (cond, _t(x), _t(y)))
 
 
 sign, cos, sin, log, exp, sqrt, tanh = M.sign, M.cos, M.sin, M.log, M.exp, M.sqrt, M.tanh

@@ -10,7 +10,7 @@ from ._primitive import primitive
 
 @primitive("SelectBackward0", view=True, dtype=None)
 def select(xp, x, *, key):
-    return x[key]
+    return x[key + (Ellipsis,)]  # the Ellipsis keeps a 0-d result a view, not a copy
 
 
 select.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
@@ -31,6 +31,15 @@ def index(xp, x, *, key):
 
 # repeated indices read the same element several times: their gradients add up
 index.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
+
+
+@primitive("AsStridedBackward0", dtype=None)
+def as_strided(xp, x, *, key):
+    return x[key]
+
+
+# a view's elements, located in its base by index arrays (after an in-place write)
+as_strided.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
 
 
 @primitive("SliceBackwardBackward0", dtype=None)
@@ -59,5 +68,5 @@ def _put(grad_fn: str, name: str):
         value=lambda g, key: g[key])
 
 
-copy_slices = _put("CopySlices", "copy_slices")
+copy_slices = _put("torch::autograd::CopySlices", "copy_slices")
 index_put = _put("IndexPutBackward0", "index_put")
