@@ -280,7 +280,10 @@ class Tensor:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{_C_TYPE[value._dtype]}' to a "
                     f"tensor with grad_dtype '{self._dtype.c_name}'. The gradient must match "
-                    "the tensor's grad_dtype (defaults to the tensor's dtype).")
+                    "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                    "gradient may break downstream systems that assume they match.")
         self._grad = value
 
     def retain_grad(self) -> None:

@@ -67,6 +67,22 @@ def _run_pre_hooks(node, g):
     return g
 
 
+def _propagate(node, g, grads_in: list, buffers: dict, deps: dict, ready: list,
+               create_graph: bool) -> None:
+    """Send ``node``'s input gradients along its edges; queue nodes that become ready."""
+    for (nxt, _), gi in zip(node.next_functions, grads_in):
+        if nxt is None:
+            continue
+        if gi is not None:
+            # a rule's fresh result may be summed into in place; g itself or a view may not
+            _add(buffers, nxt, gi, gi is not g and getattr(gi, "base", None) is None,
+                 create_graph)
+        left = deps[nxt] - 1
+        deps[nxt] = left
+        if not left:
+            ready.append(nxt)
+
+
 def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: bool,
                  targets: list | None = None, grads_owned: bool = False) -> list | None:
     """Propagate ``grads`` (one per root edge ``(node, output_nr)``) through the graph.
@@ -103,17 +119,7 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
         grads_in = node.apply(g, create_graph)
         if not retain_graph:
             node.release()
-        for (nxt, _), gi in zip(node.next_functions, grads_in):
-            if nxt is None:
-                continue
-            if gi is not None:
-                # a rule's fresh result may be summed into in place; g itself or a view may not
-                _add(buffers, nxt, gi, gi is not g and getattr(gi, "base", None) is None,
-                     create_graph)
-            left = deps[nxt] - 1
-            deps[nxt] = left
-            if not left:
-                ready.append(nxt)
+        _propagate(node, g, grads_in, buffers, deps, ready, create_graph)
     if targets is None:
         return None
     return [captured.get(node) for node, _ in targets]
