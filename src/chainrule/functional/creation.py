@@ -307,3 +307,9 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype=
                  device=None) -> Tensor:
     """Returns a tensor shaped like ``input`` of random integers from [low, high)."""
     return randint(low, high, input.shape, dtype=dtype or input.dtype)
+
+
+__all__ = ["Generator", "arange", "as_tensor", "default_generator", "empty", "empty_like", "eye",
+           "from_numpy", "full", "full_like", "initial_seed", "linspace", "manual_seed", "ones",
+           "ones_like", "rand", "rand_like", "randint", "randint_like", "randn", "randn_like",
+           "tensor", "zeros", "zeros_like"]

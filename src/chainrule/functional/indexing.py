@@ -120,3 +120,7 @@ def setitem(input: Tensor, key, value) -> None:
     _dispatch.materialize(input)
     prim = I.index_put if advanced else I.copy_slices
     call_inplace(prim, (input, value), {"key": key})
+
+
+__all__: list = []
+METHODS = {"__getitem__": getitem, "__setitem__": setitem}

@@ -297,3 +297,17 @@ bool_, byte, char = _converter(_dtype.bool_), _converter(_dtype.uint8), _convert
 def type_as(input: Tensor, other: Tensor) -> Tensor:
     """``input`` cast to ``other``'s dtype."""
     return to(input, other._dtype)
+
+
+__all__ = ["abs", "add", "bmm", "clone", "cos", "div", "dot", "exp", "log", "matmul", "mean", "mm",
+           "mul", "mv", "neg", "pow", "reciprocal", "relu", "rsub", "sigmoid", "sign", "sin", "sqrt",
+           "sub", "sum", "tanh"]
+
+#: Tensor methods this module provides (name -> function taking the tensor first).
+METHODS = {
+    "sum": sum, "mean": mean, "matmul": matmul, "__matmul__": matmul, "mm": mm, "bmm": bmm,
+    "mv": mv, "dot": dot, "clone": clone, "contiguous": contiguous, "to": to, "float": float_,
+    "double": double, "half": half, "long": long, "int": int_, "short": short, "bool": bool_,
+    "byte": byte, "char": char, "type_as": type_as, "__neg__": neg, "neg": neg, "pow": pow,
+    "add": add, "sub": sub, "mul": mul, "div": div, "abs": abs,
+}

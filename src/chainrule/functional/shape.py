@@ -174,3 +174,15 @@ def expand_as(input: Tensor, other: Tensor) -> Tensor:
     """Expands ``input`` to the size of ``other``."""
     return expand(input, other._data.shape)
 
+
+
+__all__ = ["expand", "expand_as", "flatten", "permute", "reshape", "squeeze", "t", "transpose",
+           "unsqueeze", "view"]
+
+#: Tensor methods and properties this module provides.
+METHODS = {
+    "reshape": reshape, "view": view, "flatten": flatten, "transpose": transpose, "t": t,
+    "permute": permute, "squeeze": squeeze, "unsqueeze": unsqueeze, "expand": expand,
+    "expand_as": expand_as,
+}
+PROPERTIES = {"T": T, "mT": mT}
