@@ -109,7 +109,7 @@ def T(input: Tensor) -> Tensor:
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
             "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
-            "to reverse the dimensions of a tensor.", UserWarning, stacklevel=3)
+            "to reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
     return call(S.permute, (input,), {"dims": tuple(range(n - 1, -1, -1))})
 
 
