@@ -256,12 +256,13 @@ class Tensor:
     @property
     def retains_grad(self) -> bool:
         """True if this non-leaf tensor keeps its ``.grad`` (see ``retain_grad``)."""
-        return self._grad_fn is not None and self._grad_fn._retain is not None
+        fn = self._grad_fn
+        return fn is not None and fn._hooks is not None and fn._hooks.retain is not None
 
     @property
     def grad(self):
         """The gradient accumulated by ``backward`` (None until then)."""
-        if self._grad_fn is not None and self._grad_fn._retain is None:
+        if self._grad_fn is not None and not self.retains_grad:
             warnings.warn(_errors.NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -290,10 +291,9 @@ class Tensor:
         """Enables this non-leaf Tensor to have its ``.grad`` populated during backward."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        fn = self._grad_fn
-        if fn is None or fn._retain is not None:
+        if self._grad_fn is None or self.retains_grad:
             return
-        fn._retain = _retainer(self)
+        _node.hooks_of(self._grad_fn).retain = _retainer(self)
 
     def _accumulate_grad(self, g, owned: bool, create_graph: bool) -> None:
         """Add gradient ``g`` (array, or Tensor under create_graph) into ``.grad``."""
@@ -482,7 +482,7 @@ _node.unwrap_grad = lambda t: t._data
 
 def _wrap_output(array, node) -> Tensor:
     t = wrap(array, node)
-    t._vc = node._out_vc
+    t._vc = node._out[1]
     return t
 
 

@@ -35,7 +35,9 @@ def _root_grads(outputs: tuple, grad_outputs, create_graph: bool) -> tuple[list,
         if g is None:
             if out._requires_grad and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = np.ones(out._data.shape, dtype=out._dtype.np)
+            # a 0-d output's seed is a NumPy scalar (np.ones(()) costs 5x more)
+            g = out._dtype.np.type(1) if not out._data.ndim else np.ones(out._data.shape,
+                                                                         out._dtype.np)
         else:
             if not isinstance(g, Tensor):
                 g = wrap(np.asarray(g, dtype=out._dtype.np))

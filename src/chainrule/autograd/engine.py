@@ -5,6 +5,8 @@ and no Tensor: nodes ``apply`` their rules, ``AccumulateGrad`` nodes add into le
 """
 from __future__ import annotations
 
+from ..backend import namespace_of
+from . import node as _node
 from .node import AccumulateGrad
 
 
@@ -57,13 +59,13 @@ def _add(buffers: dict, node, g, owned: bool, create_graph: bool) -> None:
 
 def _run_pre_hooks(node, g):
     """Tensor hooks (which may replace the gradient), then retain_grad, as PyTorch orders them."""
-    if node._pre_hooks:
-        for hook in node._pre_hooks:
-            result = hook(g)
-            if result is not None:
-                g = result
-    if node._retain is not None:
-        node._retain(g)
+    hooks = node._hooks
+    for hook in hooks.tensor_pre:
+        result = hook(g)
+        if result is not None:
+            g = result
+    if hooks.retain is not None:
+        hooks.retain(g)
     return g
 
 
@@ -100,13 +102,14 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
         if node is not None:
             _add(buffers, node, g, grads_owned, create_graph)
     ready = [node for node in buffers if node not in deps]
+    xp = _node.diff_namespace if create_graph else namespace_of(grads[0]) if grads else None
     while ready:
         node = ready.pop()
         entry = buffers.pop(node, None)
         if entry is None:
             continue
         g = entry[0]
-        if node._pre_hooks is not None or node._retain is not None:
+        if node._hooks is not None:
             g = _run_pre_hooks(node, g)
         if target_nodes and node in target_nodes:
             captured[node] = g
@@ -116,7 +119,7 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
             continue
         if needed is not None and node not in needed:
             continue
-        grads_in = node.apply(g, create_graph)
+        grads_in = node.apply(g, xp, create_graph)
         if not retain_graph:
             node.release()
         _propagate(node, g, grads_in, buffers, deps, ready, create_graph)

@@ -5,10 +5,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .._dispatch import wrap
+from .._dispatch import materialize, wrap
 from .._tensor import Tensor
 from .api import grad as _grad
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -26,6 +26,7 @@ def _outputs(func: Callable, inputs: tuple) -> tuple:
 def _numerical(func: Callable, inputs: tuple, i: int, out_idx: int, eps: float) -> np.ndarray:
     """d output[out_idx] / d inputs[i] by central differences, shape (in.numel, out.numel)."""
     x = inputs[i]
+    materialize(x)
     flat = x._data.reshape(-1)  # a view: perturb the input in place, then restore it
     columns = []
     with no_grad():
@@ -37,7 +38,8 @@ def _numerical(func: Callable, inputs: tuple, i: int, out_idx: int, eps: float) 
             minus = np.array(_outputs(func, inputs)[out_idx]._data, dtype=np.float64)
             flat[k] = orig
             columns.append(((plus - minus) / (2 * eps)).reshape(-1))
-    return np.array(columns).reshape(flat.size, -1)
+    n_out = _outputs(func, inputs)[out_idx]._data.size
+    return np.array(columns).reshape(flat.size, n_out)
 
 
 def _analytical(func: Callable, inputs: tuple, i: int, out_idx: int) -> np.ndarray:
@@ -100,6 +102,10 @@ def gradgradcheck(func: Callable, inputs, grad_outputs: Sequence | None = None, 
     diff = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
     def first_grads(*xs):
+        with enable_grad():  # gradcheck evaluates this under no_grad
+            return _first_grads(xs)
+
+    def _first_grads(xs):
         outs = _outputs(func, xs)
         grads = _grad(outs, [xs[i] for i in diff], grad_outputs, create_graph=True,
                       allow_unused=True, materialize_grads=True)

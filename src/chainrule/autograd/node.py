@@ -11,7 +11,6 @@ import weakref
 
 from .. import _errors
 from .._dtype import from_numpy_dtype
-from ..backend import namespace_of
 
 # Installed by _tensor.py / functional at import time (imports flow one way):
 wrap_output = None   # (array, node) -> Tensor whose grad_fn is node (a saved output, unpacked)
@@ -20,14 +19,27 @@ unwrap_grad = None   # Tensor -> array
 diff_namespace = None  # the differentiable "xp" that rules run on under create_graph
 
 
+FREED = "freed"  # what saved slots hold after release()
+
+
+class Hooks:
+    """A node's rarely used parts, made on first use so plain nodes stay small."""
+
+    __slots__ = ("tensor_pre", "retain", "metadata")
+
+    def __init__(self) -> None:
+        self.tensor_pre: list = []   # hooks registered on the tensor this node produced
+        self.retain = None           # retain_grad's hook, always run after tensor_pre
+        self.metadata: dict = {}
+
+
 class Node:
     """One recorded operation of the backward graph (what ``tensor.grad_fn`` returns)."""
 
-    __slots__ = ("prim", "next_functions", "_needs", "_shapes", "_dtypes", "_saved",
-                 "_saved_ver", "_out", "_out_vc", "_out_ver", "_attrs", "_released",
-                 "_pre_hooks", "_retain", "metadata", "__weakref__")
+    __slots__ = ("prim", "next_functions", "_needs", "_shapes", "_dtypes", "_attrs", "_saved",
+                 "_out", "_hooks", "__weakref__")
 
-    def __init__(self, prim, next_functions: tuple, needs: tuple, shapes: tuple, dtypes: tuple,
+    def __init__(self, prim, next_functions: tuple, needs: tuple, shapes: list, dtypes: list,
                  attrs: dict) -> None:
         self.prim = prim
         self.next_functions = next_functions  # ((node | None, output_nr), ...) per input
@@ -35,10 +47,9 @@ class Node:
         self._shapes = shapes
         self._dtypes = dtypes                 # NumPy dtypes the input grads are cast to
         self._attrs = attrs
-        self._saved = self._saved_ver = self._out = self._out_vc = None
-        self._out_ver = 0
-        self._released = False
-        self._pre_hooks = self._retain = self.metadata = None
+        self._saved = None  # [(tensor, version) | (constant, None) | None] per input, or FREED
+        self._out = None    # (array, version counter, version) or FREED
+        self._hooks = None
 
     def name(self) -> str:
         """The node's PyTorch name, e.g. ``MulBackward0``."""
@@ -47,12 +58,17 @@ class Node:
     def __repr__(self) -> str:
         return f"<{display_name(self)} object at {hex(id(self))}>"
 
+    @property
+    def metadata(self) -> dict:
+        """A dict for users to attach their own data to the node."""
+        return hooks_of(self).metadata
+
     # -- saved values ---------------------------------------------------------------
     def saved_input(self, j: int, create_graph: bool):
         """Input ``j`` as saved at record time, checked against in-place changes."""
-        if self._released:
+        if self._saved is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
-        value, version = self._saved[j], self._saved_ver[j]
+        value, version = self._saved[j]
         if version is None:  # a constant (Python number or plain array)
             return value
         if value._vc[0] != version:
@@ -64,28 +80,33 @@ class Node:
 
     def saved_output(self, create_graph: bool):
         """The forward result, checked against in-place changes."""
-        if self._released:
+        if self._out is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
-        if self._out_vc[0] != self._out_ver:
-            raise _errors.modified_by_inplace(from_numpy_dtype(self._out.dtype), self._out.shape,
-                                              self.name(), 0, self._out_vc[0], self._out_ver)
-        return wrap_output(self._out, self) if create_graph else self._out
+        out, vc, version = self._out
+        if vc[0] != version:
+            raise _errors.modified_by_inplace(from_numpy_dtype(out.dtype), out.shape,
+                                              self.name(), 0, vc[0], version)
+        return wrap_output(out, self) if create_graph else out
 
     def release(self) -> None:
         """Free saved tensors; later use raises PyTorch's 'backward a second time' error."""
-        if self._saved is not None or self._out is not None:
-            self._saved = self._out = None
-            self._released = True
+        if self._saved is not None:
+            self._saved = FREED
+        if self._out is not None:
+            self._out = FREED
 
     # -- backward -----------------------------------------------------------------
-    def apply(self, g, create_graph: bool) -> list:
+    def apply(self, g, xp, create_graph: bool) -> list:
         """Gradients for every input (None where not needed), from the output gradient."""
-        xp = diff_namespace if create_graph else namespace_of(g)
         rules = self.prim.rules
         grads = [None] * len(self.next_functions)
         for i in self._needs:
             rule, getters = rules[i]
-            gi = rule(*[get(self, g, xp, create_graph) for get in getters])
+            if len(getters) == 2:  # most rules: skip building an argument list
+                gi = rule(getters[0](self, g, xp, create_graph),
+                          getters[1](self, g, xp, create_graph))
+            else:
+                gi = rule(*[get(self, g, xp, create_graph) for get in getters])
             shape = self._shapes[i]
             if gi.shape != shape:  # undo broadcasting here, never in rules
                 gi = xp.sum_to(gi, shape)
@@ -97,29 +118,32 @@ class Node:
             grads[i] = gi
         return grads
 
-    def register_tensor_pre_hook(self, hook) -> None:
-        """Run ``hook(grad)`` on this node's incoming gradient before ``apply``."""
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(hook)
+
+def hooks_of(node) -> Hooks:
+    """``node``'s hook record, made on first use."""
+    if node._hooks is None:
+        node._hooks = Hooks()
+    return node._hooks
 
 
 class AccumulateGrad:
     """The node that adds an incoming gradient into a leaf tensor's ``.grad``."""
 
-    __slots__ = ("_variable", "_pre_hooks", "_retain", "metadata", "__weakref__")
+    __slots__ = ("_variable", "_hooks", "__weakref__")
     next_functions = ()
     _needs = ()
 
     def __init__(self, variable) -> None:
         # the leaf holds its AccumulateGrad; the node refers back weakly (no cycle)
         self._variable = weakref.ref(variable)
-        self._pre_hooks = self._retain = self.metadata = None
+        self._hooks = None
 
     @property
     def variable(self):
         """The leaf tensor this node accumulates into (None once it was freed)."""
         return self._variable()
+
+    metadata = Node.metadata
 
     def name(self) -> str:
         """PyTorch's name for it: ``torch::autograd::AccumulateGrad``."""
@@ -136,8 +160,6 @@ class AccumulateGrad:
 
     def release(self) -> None:
         """Nothing is saved here."""
-
-    register_tensor_pre_hook = Node.register_tensor_pre_hook
 
 
 def display_name(node) -> str:
