@@ -168,8 +168,6 @@ def test_second_order_is_linear(x, c):
     np.testing.assert_allclose(h1.numpy(), 2 * np.cos(x) * np.exp(x), rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="tensor(np.float64(x)) and tensor([np.float64(x)]) are float32, "
-                                       "tensor(np.int32(x)) int64; PyTorch keeps the NumPy scalar's dtype")
 def test_tensor_keeps_numpy_scalar_dtype():
     # found by test_backward_is_linear: c * g on a 0-d ndarray is an np.float64 scalar
     assert torch.tensor(np.float64(1.5)).dtype == torch.float64
