@@ -19,8 +19,10 @@ _from_np = _dtype._from_np
 _EMPTY: dict = {}
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
 _NO_EDGE = (None, 0)
+_new_node = Node.__new__
 
 Tensor = None  # installed by _tensor.py (imports flow one way)
+_new_tensor = None
 
 
 def _edge(t) -> tuple:
@@ -104,7 +106,10 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
     node = None
     if requires and _grad_state.grad_enabled and prim.differentiable:
         node = record(prim, inputs, arrays, attrs, out)
-    t = wrap(out, node)
+    t = _new_tensor(Tensor)  # wrap(), inlined for the hot path
+    t._data, t._dtype, t._grad_fn, t._requires_grad = out, _from_np[out.dtype], node, node is not None
+    t._grad = t._base = t._accum = t._extra = None
+    t._vc = [0] if node is None or node._out is None else node._out[1]
     if prim.view:  # a view shares its base's storage, hence its version counter
         base = inputs[0]
         t._base = base._base if base._base is not None else base
@@ -133,7 +138,10 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
             edges.append(_NO_EDGE)
         i += 1
     needs = tuple(needs)
-    node = Node(prim, tuple(edges), needs, shapes, dtypes, attrs)
+    node = _new_node(Node)  # Node.__init__, inlined (one Python call less per recorded op)
+    node.prim, node.next_functions, node._needs = prim, tuple(edges), needs
+    node._shapes, node._dtypes, node._attrs = shapes, dtypes, attrs
+    node._saved = node._out = node._hooks = None
     save_inputs, save_out = prim._plans.get(needs) or prim.plan(needs)
     if save_inputs:
         saved = [None] * len(inputs)

@@ -47,9 +47,10 @@ def _binary(prim, attrs=None, reflect=False):
     attrs = attrs or _dispatch._EMPTY
 
     def op(self, other):
-        other = _operand(other)
-        if other is None:
-            return NotImplemented
+        if not isinstance(other, (Tensor, int, float)):  # _operand's fast case, inlined
+            other = _operand(other)
+            if other is None:
+                return NotImplemented
         return call(prim, (other, self) if reflect else (self, other), attrs)
     return op
 
@@ -476,6 +477,7 @@ _C_TYPE = {_dtype.float16: "c10::Half", _dtype.float32: "float", _dtype.float64:
 
 # hand the graph layers the Tensor-level actions they may not import
 _dispatch.Tensor = Tensor
+_dispatch._new_tensor = Tensor.__new__
 _node.wrap_grad = wrap
 _node.unwrap_grad = lambda t: t._data
 

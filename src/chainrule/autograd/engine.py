@@ -77,8 +77,11 @@ def _propagate(node, g, grads_in: list, buffers: dict, deps: dict, ready: list,
             continue
         if gi is not None:
             # a rule's fresh result may be summed into in place; g itself or a view may not
-            _add(buffers, nxt, gi, gi is not g and getattr(gi, "base", None) is None,
-                 create_graph)
+            owned = gi is not g and getattr(gi, "base", None) is None
+            if nxt in buffers:
+                _add(buffers, nxt, gi, owned, create_graph)
+            else:
+                buffers[nxt] = [gi, owned]
         left = deps[nxt] - 1
         deps[nxt] = left
         if not left:

@@ -49,20 +49,25 @@ class Primitive:
         return f"<primitive {self.name}>"
 
     def defvjp(self, **rules: Callable) -> "Primitive":
-        """Declare the vector-Jacobian product of each input, by input name."""
+        """Declare the vector-Jacobian product of each input, by input name.
+
+        A rule's first parameter is the incoming gradient ``g``; the others are
+        filled by name (see the module docstring).
+        """
         for input_name, rule in rules.items():
             if input_name not in self.inputs:
                 raise TypeError(f"{self.name}.defvjp: no input named {input_name!r}")
-            getters = tuple(self._getter(input_name, p)
-                            for p in inspect.signature(rule).parameters)
+            params = list(inspect.signature(rule).parameters)
+            if not params or params[0] != "g":
+                raise TypeError(f"{self.name}.defvjp: the rule for {input_name!r} must take "
+                                "the gradient 'g' first")
+            getters = tuple(self._getter(input_name, p) for p in params[1:])
             self.rules[self.inputs.index(input_name)] = (rule, getters)
         self._plans.clear()
         return self
 
     def _getter(self, input_name: str, param: str) -> Callable:
         """The accessor that fills rule parameter ``param`` from a node."""
-        if param == "g":
-            return _node.get_g
         if param == "out":
             return _node.get_out
         if param == "xp":
