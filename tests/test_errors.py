@@ -469,7 +469,6 @@ KNOWN_BUGS: dict[str, str] = {
     "setitem: basic key, value too long": "basic-key setitem reports the advanced-index shape mismatch, "
                                           "not copy_'s expand error",
     "float(): 2 elements": "float() of a multi-element tensor raises RuntimeError, not ValueError",
-    "torch.sub(bool, bool)": "torch.sub of bools leaks NumPy's message",
     "zeros(int64, requires_grad)": "factory message starts 'only' instead of 'Only'",
     "mul_: a string": "mul_('s') message differs from PyTorch's argument-parser message",
     "requires_grad = True on a non-leaf": "setting requires_grad=True on a non-leaf is accepted",
