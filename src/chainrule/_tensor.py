@@ -296,6 +296,36 @@ class Tensor:
             return
         _node.hooks_of(self._grad_fn).retain = _retainer(self)
 
+    def register_hook(self, hook):
+        """Registers a backward hook ``hook(grad) -> Tensor or None`` on this tensor.
+
+        The hook runs each time a gradient for this tensor is computed; a returned
+        tensor replaces the gradient. Returns a handle with ``remove()``.
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        node = self._grad_fn or self._accum or _dispatch._new_accumulator(self)
+
+        def run(g):
+            return _node.from_user(hook(_node.to_user(g)), g)
+        hooks = _node.hooks_of(node).tensor_pre
+        hooks.append(run)
+        return _node.RemovableHandle(hooks, run)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Registers ``hook(tensor)`` to run after a gradient is accumulated into ``.grad``."""
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        acc = self._accum or _dispatch._new_accumulator(self)
+        hooks = _node.hooks_of(acc).post_accumulate
+        hooks.append(hook)
+        return _node.RemovableHandle(hooks, hook)
+
     def _accumulate_grad(self, g, owned: bool, create_graph: bool) -> None:
         """Add gradient ``g`` (array, or Tensor under create_graph) into ``.grad``."""
         if create_graph:

@@ -58,15 +58,28 @@ def _add(buffers: dict, node, g, owned: bool, create_graph: bool) -> None:
 
 
 def _run_pre_hooks(node, g):
-    """Tensor hooks (which may replace the gradient), then retain_grad, as PyTorch orders them."""
+    """Tensor hooks (each may replace the gradient), retain_grad, then node pre-hooks."""
     hooks = node._hooks
-    for hook in hooks.tensor_pre:
+    for hook in list(hooks.tensor_pre):
         result = hook(g)
         if result is not None:
             g = result
     if hooks.retain is not None:
         hooks.retain(g)
+    for hook in list(hooks.pre):
+        result = hook((g,))
+        if result is not None:
+            g = result[0]
     return g
+
+
+def _run_post_hooks(node, grads_in: list, g) -> list:
+    """Node post-hooks: each sees (grad_inputs, grad_outputs) and may replace grad_inputs."""
+    for hook in list(node._hooks.post):
+        result = hook(grads_in, (g,))
+        if result is not None:
+            grads_in = list(result)
+    return grads_in
 
 
 def _propagate(node, g, grads_in: list, buffers: dict, deps: dict, ready: list,
@@ -123,6 +136,8 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
         if needed is not None and node not in needed:
             continue
         grads_in = node.apply(g, xp, create_graph)
+        if node._hooks is not None and node._hooks.post:
+            grads_in = _run_post_hooks(node, grads_in, g)
         if not retain_graph:
             node.release()
         _propagate(node, g, grads_in, buffers, deps, ready, create_graph)

@@ -23,14 +23,70 @@ FREED = "freed"  # what saved slots hold after release()
 
 
 class Hooks:
-    """A node's rarely used parts, made on first use so plain nodes stay small."""
+    """A node's rarely used parts, made on first use so plain nodes stay small.
 
-    __slots__ = ("tensor_pre", "retain", "metadata")
+    They run in PyTorch's order: tensor hooks, retain_grad, node pre-hooks, the
+    node itself, node post-hooks (post-accumulate hooks for leaves).
+    """
+
+    __slots__ = ("tensor_pre", "retain", "pre", "post", "post_accumulate", "metadata")
 
     def __init__(self) -> None:
         self.tensor_pre: list = []   # hooks registered on the tensor this node produced
         self.retain = None           # retain_grad's hook, always run after tensor_pre
+        self.pre: list = []          # Node.register_prehook
+        self.post: list = []         # Node.register_hook
+        self.post_accumulate: list = []  # Tensor.register_post_accumulate_grad_hook
         self.metadata: dict = {}
+
+
+class RemovableHandle:
+    """A handle that removes the hook it was returned for (``handle.remove()``)."""
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        """Remove the hook; removing twice is harmless."""
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+    def __enter__(self) -> "RemovableHandle":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+def to_user(g):
+    """A gradient as hooks see it: a Tensor (arrays are wrapped), or None."""
+    return g if g is None or hasattr(g, "_requires_grad") else wrap_grad(g)
+
+
+def from_user(result, like):
+    """A hook's result in the walk's representation (an array unless ``like`` is a Tensor)."""
+    if result is None or hasattr(like, "_requires_grad"):
+        return result
+    return unwrap_grad(result)
+
+
+def _register_prehook(node, hook) -> RemovableHandle:
+    def run(grad_outputs: tuple):
+        result = hook(tuple(to_user(g) for g in grad_outputs))
+        return None if result is None else [from_user(r, g) for r, g in zip(result, grad_outputs)]
+    hooks = hooks_of(node).pre
+    hooks.append(run)
+    return RemovableHandle(hooks, run)
+
+
+def _register_hook(node, hook) -> RemovableHandle:
+    def run(grad_inputs: list, grad_outputs: tuple):
+        result = hook(tuple(to_user(g) for g in grad_inputs),
+                      tuple(to_user(g) for g in grad_outputs))
+        return None if result is None else [from_user(r, g) for r, g in zip(result, grad_inputs)]
+    hooks = hooks_of(node).post
+    hooks.append(run)
+    return RemovableHandle(hooks, run)
 
 
 class Node:
@@ -62,6 +118,14 @@ class Node:
     def metadata(self) -> dict:
         """A dict for users to attach their own data to the node."""
         return hooks_of(self).metadata
+
+    def register_prehook(self, hook) -> RemovableHandle:
+        """Register ``hook(grad_outputs) -> new grad_outputs or None``, run before the node."""
+        return _register_prehook(self, hook)
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Register ``hook(grad_inputs, grad_outputs) -> new grad_inputs or None``, run after."""
+        return _register_hook(self, hook)
 
     # -- saved values ---------------------------------------------------------------
     def saved_input(self, j: int, create_graph: bool):
@@ -145,6 +209,8 @@ class AccumulateGrad:
         return self._variable()
 
     metadata = Node.metadata
+    register_prehook = Node.register_prehook
+    register_hook = Node.register_hook
 
     def name(self) -> str:
         """PyTorch's name for it: ``torch::autograd::AccumulateGrad``."""
@@ -158,6 +224,9 @@ class AccumulateGrad:
         variable = self._variable()
         if variable is not None:  # a freed leaf has no .grad to fill
             variable._accumulate_grad(g, owned, create_graph)
+            if self._hooks is not None:
+                for hook in list(self._hooks.post_accumulate):
+                    hook(variable)
 
     def release(self) -> None:
         """Nothing is saved here."""
