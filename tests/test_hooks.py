@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from hook_scenarios import hook_replaces_nonleaf_grad, node_prehook_replaces, order_and_replacement
 
 import chainrule as torch
+from hook_scenarios import hook_replaces_nonleaf_grad, node_prehook_replaces, order_and_replacement
 
 
 def test_order_and_replacement():
