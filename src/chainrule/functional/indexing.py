@@ -33,7 +33,9 @@ def _to_numpy_key(key: tuple) -> tuple:
             if item._dtype.category == 2:
                 raise IndexError("tensors used as indices must be long, int, byte or bool "
                                  "tensors")
-            item = item._data
+            # PyTorch reads a 0-d integer tensor as an int (a select, not a gather)
+            item = int(item._data) if item._data.ndim == 0 and item._dtype.category == 1 \
+                else item._data
         elif isinstance(item, list):
             item = np.asarray(item)
         elif not (item is None or item is Ellipsis or isinstance(
@@ -59,8 +61,12 @@ def _check_int(i: int, size: int, dim: int) -> int:
     return i % size
 
 
-def _basic(input: Tensor, key: tuple) -> Tensor:
-    """Apply a key of ints, slices, None and Ellipsis as a chain of view ops."""
+def _basic(input: Tensor, key: tuple, always_slice: bool = False) -> Tensor:
+    """Apply a key of ints, slices, None and Ellipsis as a chain of view ops.
+
+    A slice covering its whole dim is skipped, unless ``always_slice`` (PyTorch slices
+    for a key that is a lone slice).
+    """
     ndim = input._data.ndim
     if _consumed(key) > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
@@ -76,7 +82,7 @@ def _basic(input: Tensor, key: tuple) -> Tensor:
             size = t._data.shape[d]
             if item.step is not None and item.step <= 0:
                 raise ValueError("step must be greater than zero")
-            if item.indices(size) != (0, size, 1):
+            if always_slice or item.indices(size) != (0, size, 1):
                 t = call(I.slice, (t,), {"key": (slice(None),) * d + (item,)})
             d += 1
         else:
@@ -85,16 +91,53 @@ def _basic(input: Tensor, key: tuple) -> Tensor:
     return t
 
 
+def _is_bool_scalar(item) -> bool:
+    return isinstance(item, (bool, np.bool_)) or (
+        isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.ndim == 0)
+
+
+def _split(key: tuple, ndim: int) -> tuple[tuple, tuple]:
+    """(basic key, index key): PyTorch applies ints, slices and None as views first,
+    then one gather whose key holds only the arrays, at the dims they reach in the view.
+
+    An array stands in the basic key as full slices (skipped); a bool scalar as None,
+    gathered by [0] (True) or [] (False), as PyTorch spells it.
+    """
+    rest = _consumed(tuple(item for item in key if not _is_bool_scalar(item)))
+    basic, index, d, covered = [], [], 0, 0
+    for item in key:
+        if _is_bool_scalar(item):
+            basic.append(None)
+            item, n = np.zeros(1 if item else 0, dtype=np.int64), 1
+        elif isinstance(item, np.ndarray):
+            n = item.ndim if item.dtype == np.bool_ else 1
+            basic.extend([slice(None)] * n)
+        else:
+            basic.append(item)
+            if item is Ellipsis:
+                d += ndim - rest
+            elif not isinstance(item, (int, np.integer)):
+                d += 1
+            continue
+        index.extend([slice(None)] * (d - covered))
+        index.append(item)
+        d = covered = d + n
+    return tuple(basic), tuple(index)
+
+
 def getitem(input: Tensor, key) -> Tensor:
-    """``input[key]``: PyTorch's indexing (basic views, or advanced gather)."""
-    key = _to_numpy_key(_items(key))
-    if not any(_is_advanced(item) for item in key):
-        return _basic(input, key)
+    """``input[key]``: PyTorch's indexing (basic views, then one advanced gather)."""
+    items = _to_numpy_key(_items(key))
+    if not any(_is_advanced(item) for item in items):
+        t = _basic(input, items, always_slice=isinstance(key, slice))
+        return call(S.alias, (input,)) if t is input else t  # x[...] is a new view
+    basic, index = _split(items, input._data.ndim)
+    t = _basic(input, basic)
     try:
-        input._data[key]  # validate first: NumPy's errors, reworded as PyTorch's
+        t._data[index]  # validate first: NumPy's errors, reworded as PyTorch's
     except IndexError as err:
         raise IndexError(str(err).replace("axis", "dimension")) from None
-    return call(I.index, (input,), {"key": key})
+    return call(I.index, (t,), {"key": index})
 
 
 def setitem(input: Tensor, key, value) -> None:

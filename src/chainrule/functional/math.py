@@ -1,6 +1,8 @@
 """Math at the public edge: pointwise functions, reductions, products and conversions."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _dtype
@@ -8,38 +10,53 @@ from .._device import check_device
 from .._dispatch import call
 from .._errors import broadcast_mismatch
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import no_grad
 from ..primitives import linalg as L
 from ..primitives import pointwise as P
 from ..primitives import reduction as R
 from ..primitives import shape as S
-from .shape import reshape, unsqueeze
+from .shape import expand, mT, reshape, squeeze, t, unsqueeze
 
 # -- pointwise ------------------------------------------------------------------------------
 
 
 def add(input, other, *, alpha=1) -> Tensor:
     """Adds ``other``, scaled by ``alpha``, to ``input``."""
-    if not isinstance(input, Tensor):
-        input, other = other, input
     return call(P.add, (input, other), {"alpha": alpha})
+
+
+def _is_bool(operand) -> bool:
+    return getattr(operand, "_dtype", None) is _dtype.bool_ or isinstance(operand, (bool, np.bool_))
+
+
+def check_sub(input, other) -> None:
+    """PyTorch's refusals of ``-`` with a bool operand (a Python bool counts as a bool tensor)."""
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+            "`^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
     """Subtracts ``other``, scaled by ``alpha``, from ``input``."""
+    check_sub(input, other)
     return call(P.sub, (input, other), {"alpha": alpha})
 
 
 def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
     """``other - alpha * input``."""
+    check_sub(input, other)
     if isinstance(other, Tensor):
-        return call(P.sub, (other, input), {"alpha": alpha})
+        return call(P.rsub_tensor, (input, other), {"alpha": alpha})
     return call(P.rsub, (input,), {"other": other, "alpha": alpha})
 
 
 def mul(input, other) -> Tensor:
     """Multiplies ``input`` by ``other``, elementwise with broadcasting."""
-    if not isinstance(input, Tensor):
-        input, other = other, input
     return call(P.mul, (input, other))
 
 
@@ -47,8 +64,6 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
     """Divides ``input`` by ``other`` (true division)."""
     if rounding_mode is not None:
         raise NotImplementedError("div(rounding_mode=...) is not implemented yet")
-    if not isinstance(input, Tensor):
-        return input * reciprocal(other)
     return call(P.div, (input, other))
 
 
@@ -89,14 +104,6 @@ reciprocal = _unary(P.reciprocal, "Returns the reciprocal of the elements of ``i
 sign = _unary(P.sign, "Returns the signs (-1, 0, 1) of the elements of ``input``.")
 
 
-def sub_checked(input: Tensor, other) -> Tensor:
-    """``input - other`` with PyTorch's refusal of bool subtraction."""
-    if input._dtype is _dtype.bool_ and getattr(other, "_dtype", None) is _dtype.bool_:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
-            "`^` or `logical_xor()` operator instead.")
-    return call(P.sub, (input, other), {"alpha": 1})
-
 # -- reductions -----------------------------------------------------------------------------
 
 
@@ -109,34 +116,34 @@ def _dims(dim, ndim: int) -> tuple:
     return axes
 
 
+def _reduce(full, by_dim, input: Tensor, dim, keepdim: bool, dtype) -> Tensor:
+    attrs = {"dtype": None if dtype is None else dtype.np}  # accumulate and return in dtype
+    if dim is None and not keepdim:
+        return call(full, (input,), attrs)
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        dim = tuple(range(input._data.ndim))  # an empty dim list reduces every dim, as PyTorch's
+    axes = _dims(dim, input._data.ndim) if input._data.ndim else ()
+    return call(by_dim, (input,), {"axis": axes, "keepdims": keepdim, **attrs})
+
+
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Returns the sum of all elements, or over ``dim`` (keeping it if ``keepdim``)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input._dtype.category != 2 and input._dtype is not _dtype.int64:
-        input = input.to(_dtype.int64)  # integer sums accumulate in int64, as PyTorch's
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        if not keepdim:
-            return call(R.sum, (input,))
-        dim = tuple(range(input._data.ndim))
-    axes = _dims(dim, input._data.ndim) if input._data.ndim else ()
-    return call(R.sum_dim, (input,), {"axis": axes, "keepdims": keepdim})
+    if dtype is None and input._dtype.category != 2:
+        dtype = _dtype.int64  # integer sums accumulate in int64, as PyTorch's
+    return _reduce(R.sum, R.sum_dim, input, dim, keepdim, dtype)
 
 
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Returns the mean of all elements, or over ``dim`` (keeping it if ``keepdim``)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    if input._dtype.category != 2:
+    if dtype is None and input._dtype.category != 2:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {input._dtype.c_name}")
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        if not keepdim:
-            return call(R.mean, (input,))
-        dim = tuple(range(input._data.ndim))
-    axes = _dims(dim, input._data.ndim) if input._data.ndim else ()
-    return call(R.mean_dim, (input,), {"axis": axes, "keepdims": keepdim})
+    if dtype is not None and dtype.category != 2:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Optional dtype must be either a floating point "
+            f"or complex dtype. Got: {dtype.c_name}")
+    return _reduce(R.mean, R.mean_dim, input, dim, keepdim, dtype)
 
 # -- products ---------------------------------------------------------------------------------
 
@@ -198,7 +205,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
-    """Matrix product with NumPy's rank rules, decomposed as PyTorch does."""
+    """Matrix product with NumPy's rank rules, decomposed as PyTorch's ``_matmul_impl``."""
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         raise TypeError("matmul(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(other).__name__}")
@@ -215,37 +222,65 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return call(S.squeeze_inplace_dim, (out,), {"shape": out._data.shape[1:]})
     if da == 2 and db == 2:
         return mm(input, other)
-    if da >= 3 and db <= 2:
+    if _should_fold(input, other):
         return _folded(input, other)
     return _batched(input, other)
 
 
-def _folded(input: Tensor, other: Tensor) -> Tensor:
-    """(..., n, k) @ (k,) or (k, m): one mm/mv on the batch folded into rows."""
-    lead = input._data.shape[:-1]
-    flat = reshape(input, (-1, input._data.shape[-1]))
-    out = mv(flat, other) if other._data.ndim == 1 else mm(flat, other)
-    shape = lead + out._data.shape[1:]
-    return call(S.unsafe_view, (out,), {"shape": shape})
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """PyTorch's choice of one mm/mv over the larger operand folded into rows (no bmm):
+    when the smaller one requires grad, or when folding needs no copy."""
+    big, small = (a._data, b) if a._data.ndim >= b._data.ndim else (np.swapaxes(b._data, -1, -2), a)
+    if not (big.ndim >= 3 and small._data.ndim <= 2):
+        return False
+    if small._requires_grad:
+        return True  # spares the backward a batch-sized gradient for the small operand
+    if a._data.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    st, sh = big.strides, big.shape
+    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(big.ndim - 2))
 
 
-def _batched(input: Tensor, other: Tensor) -> Tensor:
-    """Broadcast batch dims, then one bmm over the flattened batch."""
-    a = input if input._data.ndim > 1 else unsqueeze(input, 0)
-    b = other if other._data.ndim > 1 else unsqueeze(other, -1)
-    (n, k), (k2, m) = a._data.shape[-2:], b._data.shape[-2:]
-    if k != k2:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{int(np.prod(a._data.shape[:-2]))}, {k}] but got: "
-                           f"[{int(np.prod(b._data.shape[:-2]))}, {k2}].")
+def _folded(a: Tensor, b: Tensor) -> Tensor:
+    """(..., n, k) @ (k,) or (k, m), the larger operand folded into rows (transposed if b)."""
+    transpose = b._data.ndim > a._data.ndim
+    t1 = mT(b) if transpose else a
+    t2 = (t(a) if a._data.ndim == 2 else a) if transpose else b
+    lead = t1._data.shape[:-1]
+    flat = reshape(t1, (math.prod(lead), t1._data.shape[-1]))
+    if t2._data.ndim == 1:
+        return call(S.unsafe_view, (mv(flat, t2),), {"shape": lead})
+    out = call(S.unsafe_view, (mm(flat, t2),), {"shape": lead + (t2._data.shape[1],)})
+    return contiguous(mT(out)) if transpose else out
+
+
+def _batched(a: Tensor, b: Tensor) -> Tensor:
+    """Broadcast the batch dims, then one bmm over the flattened batch."""
+    da, db = a._data.ndim, b._data.ndim
+    n, k = (a._data.shape[-2] if da > 1 else 1), a._data.shape[-1]
+    k2, m = (b._data.shape[-2], b._data.shape[-1]) if db > 1 else (b._data.shape[0], 1)
+    batch_a, batch_b = a._data.shape[:max(da - 2, 0)], b._data.shape[:max(db - 2, 0)]
+    if da == 3 and db == 3 and batch_a[0] != batch_b[0]:
+        if batch_a[0] == 1 and a._requires_grad:
+            return matmul(squeeze(a, 0), b)
+        if batch_b[0] == 1 and b._requires_grad:
+            return matmul(a, squeeze(b, 0))
     try:
-        batch = np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
+        batch = tuple(np.broadcast_shapes(batch_a, batch_b))
     except ValueError:
-        raise broadcast_mismatch(a._data.shape[:-2], b._data.shape[:-2]) from None
-    a = reshape(a.expand(batch + (n, k)), (-1, n, k))
-    b = reshape(b.expand(batch + (k, m)), (-1, k, m))
-    out = bmm(a, b)
-    shape = batch + ((n,) if input._data.ndim > 1 else ()) + ((m,) if other._data.ndim > 1 else ())
+        raise broadcast_mismatch(batch_a, batch_b) from None
+    size = math.prod(batch)
+    a3 = reshape(expand(a, batch + (n, k)), (size, n, k))
+    if db == 1:
+        b3 = unsqueeze(reshape(expand(b, batch + (k2,)), (size, k2)), 2)
+    else:
+        b3 = reshape(expand(b, batch + (k2, m)), (size, k2, m))
+    out = bmm(a3, b3)
+    if db == 1:
+        out = squeeze(out, -1)
+    shape = batch + ((n,) if da > 1 else ()) + ((m,) if db > 1 else ())
     return call(S.unsafe_view, (out,), {"shape": shape})
 
 
@@ -278,6 +313,9 @@ def to(input: Tensor, *args, dtype=None, device=None, copy: bool = False, **kwar
     check_device(device)
     if dtype is None or dtype is input._dtype:
         return clone(input) if copy else input
+    if dtype.category != _dtype._FLOAT:  # an integer or bool result has no gradient
+        with no_grad():
+            return call(P.to_copy, (input,), {"dtype": dtype.np})
     return call(P.to_copy, (input,), {"dtype": dtype.np})
 
 

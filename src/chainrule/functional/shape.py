@@ -53,8 +53,10 @@ def view(input: Tensor, *shape) -> Tensor:
 def reshape(input: Tensor, *shape) -> Tensor:
     """Returns a tensor with the data of ``input`` and the given shape (a view if possible)."""
     shape = _infer_shape(_sizes(shape), input._data.size)
-    if input._data.ndim == 0 or _viewable(input, shape):
+    if input._data.ndim == 0 or input.is_contiguous():
         return call(S.view, (input,), {"shape": shape})
+    if _viewable(input, shape):
+        return call(S.reshape_alias, (input,), {"shape": shape})
     return call(S.unsafe_view, (input.clone(),), {"shape": shape})
 
 

@@ -13,9 +13,11 @@ from ._primitive import primitive
 # -- arithmetic -------------------------------------------------------------------
 
 
+# `y * alpha`, not xp.multiply: a Python-number y must stay weakly typed (float32 + 2.0 * 3
+# is float32; np.multiply(2.0, 3) is a float64 scalar that would promote it)
 @primitive("AddBackward0")
 def add(xp, x, y, *, alpha):
-    return xp.add(x, y) if alpha == 1 else xp.add(x, xp.multiply(y, alpha))
+    return xp.add(x, y) if alpha == 1 else xp.add(x, y * alpha)
 
 
 add.defvjp(x=lambda g: g,
@@ -24,7 +26,7 @@ add.defvjp(x=lambda g: g,
 
 @primitive("SubBackward0")
 def sub(xp, x, y, *, alpha):
-    return xp.subtract(x, y) if alpha == 1 else xp.subtract(x, xp.multiply(y, alpha))
+    return xp.subtract(x, y) if alpha == 1 else xp.subtract(x, y * alpha)
 
 
 sub.defvjp(x=lambda g: g,
@@ -38,6 +40,16 @@ def rsub(xp, x, *, other, alpha):
 
 
 rsub.defvjp(x=lambda g, alpha: -g if alpha == 1 else g * -alpha)
+
+
+@primitive("RsubBackward0")
+def rsub_tensor(xp, x, y, *, alpha):
+    # y - alpha * x: torch.rsub with a tensor `other`
+    return xp.subtract(y, x) if alpha == 1 else xp.subtract(y, x * alpha)
+
+
+rsub_tensor.defvjp(x=lambda g, alpha: -g if alpha == 1 else g * -alpha,
+                   y=lambda g: g)
 
 
 @primitive("MulBackward0")

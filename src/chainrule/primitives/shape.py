@@ -22,6 +22,7 @@ def _reshaping(grad_fn: str, name: str):
 
 view = _reshaping("ViewBackward0", "view")
 unsafe_view = _reshaping("UnsafeViewBackward0", "unsafe_view")
+reshape_alias = _reshaping("ReshapeAliasBackward0", "reshape_alias")  # reshape of a strided view
 squeeze = _reshaping("SqueezeBackward0", "squeeze")
 squeeze_dim = _reshaping("SqueezeBackward1", "squeeze_dim")
 squeeze_dims = _reshaping("SqueezeBackward2", "squeeze_dims")
@@ -29,12 +30,21 @@ unsqueeze = _reshaping("UnsqueezeBackward0", "unsqueeze")
 squeeze_inplace_dim = _reshaping("SqueezeBackward4", "squeeze_inplace_dim")  # matmul's squeeze_
 
 
+def _swapped(ndim: int, dim0: int, dim1: int) -> tuple:
+    """The permutation that swaps ``dim0`` and ``dim1`` (the empty one for a 0-d tensor)."""
+    axes = list(range(ndim))
+    if ndim:
+        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+    return tuple(axes)
+
+
 @primitive("TransposeBackward0", view=True, dtype=None)
 def transpose(xp, x, *, dim0, dim1):
-    return xp.swapaxes(x, dim0, dim1)
+    return xp.transpose(x, _swapped(x.ndim, dim0, dim1))  # swapaxes refuses 0-d arrays
 
 
-transpose.defvjp(x=lambda g, dim0, dim1, xp: xp.swapaxes(g, dim0, dim1))
+# a swap is its own inverse
+transpose.defvjp(x=lambda g, x_shape, dim0, dim1, xp: xp.transpose(g, _swapped(len(x_shape), dim0, dim1)))
 
 
 @primitive("TBackward0", view=True, dtype=None)
