@@ -9,12 +9,13 @@ import numpy as np
 
 from . import _dtype, _errors
 from .autograd.grad_mode import state as _grad_state
-from .autograd.node import AccumulateGrad, Node, hooks_of
+from .autograd.node import AccumulateGrad, MultiNode, Node, hooks_of
 from .backend import numpy_backend
 from .primitives import indexing as _indexing
 
 _ndarray, _generic = np.ndarray, np.generic
 _FLOAT = _dtype._FLOAT
+_INT64 = _dtype.int64
 _from_np = _dtype._from_np
 _EMPTY: dict = {}
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
@@ -29,7 +30,7 @@ def _edge(t) -> tuple:
     """The (node, output_nr) a gradient for tensor ``t`` flows into."""
     fn = t._grad_fn
     if fn is not None:
-        return (fn, 0)
+        return (fn, t._out_nr)
     if not t._requires_grad:
         return _NO_EDGE
     return (t._accum or _new_accumulator(t), 0)
@@ -51,7 +52,7 @@ def _promote(prim, inputs: tuple, arrays: list) -> None:
             if a.dtype != res.np:
                 arrays[i] = a.astype(res.np)
         else:  # a Python number: wrap into the result dtype (ints wrap around like PyTorch)
-            arrays[i] = np.asarray(a).astype(res.np)[()]
+            arrays[i] = np.array(a).astype(res.np)[()]
 
 
 def _unwrap(prim, inputs: tuple) -> tuple[list, bool]:
@@ -78,8 +79,10 @@ def _unwrap(prim, inputs: tuple) -> tuple[list, bool]:
     rule = prim.dtype_rule
     # NumPy's own promotion agrees with PyTorch's when one dtype is involved and any
     # Python number is of no higher category; only otherwise cast explicitly
+    # (a Python int may not fit a narrow integer dtype: NumPy raises where PyTorch wraps)
     if rule is not None and (mixed or dt is None or scalar_category > dt.category
-                             or (rule == "float" and dt.category != _FLOAT)):
+                             or (rule == "float" and dt.category != _FLOAT)
+                             or (scalar_category == 1 and dt is not _INT64)):
         _promote(prim, inputs, arrays)
     return arrays, requires
 
@@ -104,17 +107,43 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
     except (ValueError, TypeError, IndexError) as err:
         _raise_numpy_error(prim, arrays, err)
     node = None
-    if requires and _grad_state.grad_enabled and prim.differentiable:
+    if requires and _grad_state.grad_enabled and prim.differentiable and _floating(out):
         node = record(prim, inputs, arrays, attrs, out)
+    if prim.multi_output:
+        return _wrap_outputs(prim, inputs, out, node)
     t = _new_tensor(Tensor)  # wrap(), inlined for the hot path
     t._data, t._dtype, t._grad_fn, t._requires_grad = out, _from_np[out.dtype], node, node is not None
-    t._grad = t._base = t._accum = t._extra = None
+    t._grad = t._base = t._accum = None
+    t._out_nr = 0
     t._vc = [0] if node is None or node._out is None else node._out[1]
     if prim.view:  # a view shares its base's storage, hence its version counter
         base = inputs[0]
         t._base = base._base if base._base is not None else base
         t._vc = base._vc
     return t
+
+
+def _wrap_outputs(prim, inputs: tuple, outs, node) -> tuple:
+    """Tensors for each output of a multi-output primitive (output k is edge (node, k))."""
+    if node is not None:
+        node.n_outputs = len(outs)
+        node._out_meta = [(o.shape, o.dtype) for o in outs]
+    tensors = []
+    for k, out in enumerate(outs):
+        t = wrap(out, node)
+        t._out_nr = k
+        if prim.view:
+            base = inputs[0]
+            t._base = base._base if base._base is not None else base
+            t._vc = base._vc
+        tensors.append(t)
+    return tuple(tensors)
+
+
+def _floating(out) -> bool:
+    """Only floating-point results join the graph (PyTorch: integer outputs need no grad)."""
+    first = out[0] if type(out) is tuple or type(out) is list else out
+    return first.dtype.kind == "f"
 
 
 def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool = False):
@@ -128,7 +157,7 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
             if a._requires_grad:
                 needs.append(i)
                 fn = a._grad_fn  # _edge, inlined: this loop runs for every recorded op
-                edges.append((fn, 0) if fn is not None else
+                edges.append((fn, a._out_nr) if fn is not None else
                              (a._accum or _new_accumulator(a), 0))
             else:
                 edges.append(_NO_EDGE)
@@ -138,7 +167,8 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
             edges.append(_NO_EDGE)
         i += 1
     needs = tuple(needs)
-    node = _new_node(Node)  # Node.__init__, inlined (one Python call less per recorded op)
+    # Node.__init__, inlined (one Python call less per recorded op)
+    node = _new_node(MultiNode if prim.multi_output else Node)
     node.prim, node.next_functions, node._needs = prim, tuple(edges), needs
     node._shapes, node._dtypes, node._attrs = shapes, dtypes, attrs
     node._saved = node._out = node._hooks = None
@@ -166,7 +196,8 @@ def wrap(out, node=None):
     t._dtype = _from_np[out.dtype]
     t._grad_fn = node
     t._requires_grad = node is not None
-    t._grad = t._base = t._accum = t._extra = None
+    t._grad = t._base = t._accum = None
+    t._out_nr = 0
     t._vc = [0] if node is None or node._out is None else node._out[1]
     return t
 
@@ -269,9 +300,13 @@ def _rebase_view(view, node) -> None:
 def _rebase(t, node) -> None:
     """Make ``node`` the new history of ``t`` after an in-place op."""
     old = t._grad_fn
-    if old is not None and old._hooks is not None and old._hooks.retain is not None:
-        hooks_of(node).retain, old._hooks.retain = old._hooks.retain, None  # follows the tensor
+    if old is not None and old._hooks is not None:  # retain_grad follows the tensor
+        mine = [(nr, h) for nr, h in old._hooks.retain if nr == t._out_nr]
+        if mine:
+            old._hooks.retain = [e for e in old._hooks.retain if e not in mine]
+            hooks_of(node).retain.append((0, mine[0][1]))
     t._grad_fn = node
+    t._out_nr = 0
     t._requires_grad = True
     if node._out is not None:
         node._out = (t._data, t._vc, t._vc[0])

@@ -84,7 +84,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_dtype", "_grad_fn", "_requires_grad", "_grad", "_vc", "_base",
-                 "_accum", "_extra", "__weakref__")
+                 "_accum", "_out_nr", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
     # -- basic properties ---------------------------------------------------------------
@@ -258,7 +258,8 @@ class Tensor:
     def retains_grad(self) -> bool:
         """True if this non-leaf tensor keeps its ``.grad`` (see ``retain_grad``)."""
         fn = self._grad_fn
-        return fn is not None and fn._hooks is not None and fn._hooks.retain is not None
+        return (fn is not None and fn._hooks is not None
+                and any(nr == self._out_nr for nr, _ in fn._hooks.retain))
 
     @property
     def grad(self):
@@ -294,7 +295,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is None or self.retains_grad:
             return
-        _node.hooks_of(self._grad_fn).retain = _retainer(self)
+        _node.hooks_of(self._grad_fn).retain.append((self._out_nr, _retainer(self)))
 
     def register_hook(self, hook):
         """Registers a backward hook ``hook(grad) -> Tensor or None`` on this tensor.
@@ -310,8 +311,9 @@ class Tensor:
         def run(g):
             return _node.from_user(hook(_node.to_user(g)), g)
         hooks = _node.hooks_of(node).tensor_pre
-        hooks.append(run)
-        return _node.RemovableHandle(hooks, run)
+        entry = (self._out_nr if self._grad_fn is not None else 0, run)
+        hooks.append(entry)
+        return _node.RemovableHandle(hooks, entry)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Registers ``hook(tensor)`` to run after a gradient is accumulated into ``.grad``."""
@@ -433,7 +435,7 @@ class Tensor:
             return NotImplemented
         if isinstance(other, Tensor):
             return call(P.sub, (other, self), _ALPHA1)
-        return call(P.rsub, (self,), {"other": other, "alpha": 1})
+        return _scalar_op(P.rsub, self, "other", other, alpha=1)
 
     def __rtruediv__(self, other):
         other = _operand(other)
@@ -446,20 +448,21 @@ class Tensor:
         if exponent is None:
             return NotImplemented
         if isinstance(exponent, Tensor):
+            if self._dtype is _dtype.bool_ and exponent._dtype is _dtype.bool_:
+                raise NotImplementedError("\"pow\" not implemented for 'Bool'")
             return call(P.pow, (self, exponent))
-        base = self
-        if self._dtype.category != _dtype._FLOAT:
-            if isinstance(exponent, float):
-                base = call(P.to_copy, (self,), {"dtype": _dtype.default.value.np})
-            elif exponent < 0:
-                raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return call(P.pow_scalar, (base,), {"exponent": exponent})
+        if (self._dtype.category != _dtype._FLOAT and not isinstance(exponent, (bool, float))
+                and exponent < 0):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return _scalar_op(P.pow_scalar, self, "exponent", exponent)
 
     def __rpow__(self, base):
         base = _operand(base)
         if base is None:
             return NotImplemented
-        return call(P.rpow, (self,), {"base": base})
+        if isinstance(base, bool) and self._dtype is _dtype.bool_:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        return _scalar_op(P.rpow, self, "base", base)
 
     def __pos__(self) -> "Tensor":
         return self
@@ -474,6 +477,22 @@ class Tensor:
     sqrt = _unary(P.sqrt)
     reciprocal = _unary(P.reciprocal)
     sign = _unary(P.sign)
+
+
+def _scalar_op(prim, t: Tensor, name: str, scalar, **attrs) -> Tensor:
+    """``prim`` on tensor ``t`` with Python number ``scalar`` as attribute ``name``.
+
+    The number takes part in type promotion as PyTorch's wrapped numbers do: the
+    tensor is cast to the result dtype first (only integer and bool tensors ever
+    are, and they carry no graph), and an integer number wraps into that dtype.
+    """
+    res = _dtype.result_type((t, scalar))
+    if res is not t._dtype:
+        t = call(P.to_copy, (t,), {"dtype": res.np})
+    if res.category != _dtype._FLOAT:
+        scalar = np.array(scalar).astype(res.np)[()]
+    out = call(prim, (t,), {name: scalar, **attrs})
+    return out if out._dtype is res else call(P.to_copy, (out,), {"dtype": res.np})
 
 
 def _retainer(t: Tensor):

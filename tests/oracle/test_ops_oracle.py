@@ -190,40 +190,13 @@ PAIRS = ([(a, b) for a in TENSOR_OPERANDS for b in [*TENSOR_OPERANDS, *SCALARS]]
          + [(s, b) for s in SCALARS for b in TENSOR_OPERANDS])
 CASES_PROMOTION = [(a, sym, b) for a, b in PAIRS for sym in OPS]
 
-# Reported bugs outside functional/ and primitives/ (see the test report):
-SCALAR_WRAP_BUG = ("_dispatch passes a Python int to NumPy unpromoted when the tensor's dtype wins; "
-                   "NumPy 2 raises OverflowError for uint8 + -2 where PyTorch wraps to 254")
-SCALAR_ATTR_BUG = ("_tensor.py's __rsub__/__rpow__/__pow__ pass the Python scalar as a primitive "
-                   "attribute, outside type promotion: 2.5 - int -> float64 (torch float32), "
-                   "bool ** 2 -> int8 (torch int64), -2 ** uint8 -> OverflowError")
-BOOL_POW_BUG = ("bool ** bool (tensor or Python bool base) computes an int8 result where PyTorch "
-                "raises NotImplementedError: \"pow\" not implemented for 'Bool'")
-
-
 def _dtype_of(name: str) -> str:
     return TENSOR_OPERANDS[name][1] if name in TENSOR_OPERANDS else name
 
 
-def _known_bug(a: str, sym: str, b: str) -> str | None:
-    da, db = _dtype_of(a), _dtype_of(b)
-    if sym in "+-*" and {da, db} == {"uint8", "neg_int"}:
-        return SCALAR_WRAP_BUG
-    if sym == "-" and a == "float" and db in ("uint8", "int32", "int64"):
-        return SCALAR_ATTR_BUG
-    if sym == "**" and (a == "float" and db in ("bool", "uint8", "int32", "int64")
-                        or a == "neg_int" and db == "uint8"
-                        or da == "bool" and b in ("int", "bool")):
-        return SCALAR_ATTR_BUG
-    if sym == "**" and da == "bool" and db == "bool":
-        return BOOL_POW_BUG
-    return None
-
-
 def _promotion_params():
     for a, sym, b in CASES_PROMOTION:
-        bug = _known_bug(a, sym, b)
-        marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-        yield pytest.param(a, sym, b, id=f"{a} {sym} {b}", marks=marks)
+        yield pytest.param(a, sym, b, id=f"{a} {sym} {b}")
 
 
 @pytest.mark.parametrize("a,sym,b", list(_promotion_params()))

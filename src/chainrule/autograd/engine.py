@@ -45,8 +45,12 @@ def _needed(targets: list, parents: dict) -> set:
     return needed
 
 
-def _add(buffers: dict, node, g, owned: bool, create_graph: bool) -> None:
+def _add(buffers: dict, node, nr: int, g, owned: bool, create_graph: bool) -> None:
     """Sum ``g`` into ``node``'s buffer, writing in place only into arrays the walk owns."""
+    if node.n_outputs != 1:  # one slot per output, summed out of place
+        entry = buffers.setdefault(node, [[None] * node.n_outputs, False])
+        entry[0][nr] = g if entry[0][nr] is None else entry[0][nr] + g
+        return
     entry = buffers.get(node)
     if entry is None:
         buffers[node] = [g, owned]
@@ -58,25 +62,26 @@ def _add(buffers: dict, node, g, owned: bool, create_graph: bool) -> None:
 
 
 def _run_pre_hooks(node, g):
-    """Tensor hooks (each may replace the gradient), retain_grad, then node pre-hooks."""
+    """Tensor hooks (each may replace its output's gradient), retain_grad, node pre-hooks."""
     hooks = node._hooks
-    for hook in list(hooks.tensor_pre):
-        result = hook(g)
-        if result is not None:
-            g = result
-    if hooks.retain is not None:
-        hooks.retain(g)
+    single = node.n_outputs == 1
+    grads = [g] if single else list(g)
+    for nr, hook in list(hooks.tensor_pre) + hooks.retain:
+        if grads[nr] is not None:
+            result = hook(grads[nr])
+            if result is not None:
+                grads[nr] = result
     for hook in list(hooks.pre):
-        result = hook((g,))
+        result = hook(tuple(grads))
         if result is not None:
-            g = result[0]
-    return g
+            grads = list(result)
+    return grads[0] if single else grads
 
 
 def _run_post_hooks(node, grads_in: list, g) -> list:
     """Node post-hooks: each sees (grad_inputs, grad_outputs) and may replace grad_inputs."""
     for hook in list(node._hooks.post):
-        result = hook(grads_in, (g,))
+        result = hook(grads_in, (g,) if node.n_outputs == 1 else tuple(g))
         if result is not None:
             grads_in = list(result)
     return grads_in
@@ -85,14 +90,14 @@ def _run_post_hooks(node, grads_in: list, g) -> list:
 def _propagate(node, g, grads_in: list, buffers: dict, deps: dict, ready: list,
                create_graph: bool) -> None:
     """Send ``node``'s input gradients along its edges; queue nodes that become ready."""
-    for (nxt, _), gi in zip(node.next_functions, grads_in):
+    for (nxt, nr), gi in zip(node.next_functions, grads_in):
         if nxt is None:
             continue
         if gi is not None:
             # a rule's fresh result may be summed into in place; g itself or a view may not
             owned = gi is not g and getattr(gi, "base", None) is None
-            if nxt in buffers:
-                _add(buffers, nxt, gi, owned, create_graph)
+            if nxt in buffers or nxt.n_outputs != 1:
+                _add(buffers, nxt, nr, gi, owned, create_graph)
             else:
                 buffers[nxt] = [gi, owned]
         left = deps[nxt] - 1
@@ -114,9 +119,9 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
     target_nodes = {node for node, _ in targets} if targets is not None else ()
     captured: dict = {}
     buffers: dict = {}
-    for (node, _), g in zip(roots, grads):
+    for (node, nr), g in zip(roots, grads):
         if node is not None:
-            _add(buffers, node, g, grads_owned, create_graph)
+            _add(buffers, node, nr, g, grads_owned, create_graph)
     ready = [node for node in buffers if node not in deps]
     xp = _node.diff_namespace if create_graph else namespace_of(grads[0]) if grads else None
     while ready:
@@ -143,4 +148,9 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
         _propagate(node, g, grads_in, buffers, deps, ready, create_graph)
     if targets is None:
         return None
-    return [captured.get(node) for node, _ in targets]
+    return [_output_grad(captured.get(node), node, nr) for node, nr in targets]
+
+
+def _output_grad(g, node, nr: int):
+    """The captured gradient of output ``nr`` of ``node`` (None if none arrived)."""
+    return g[nr] if g is not None and node.n_outputs != 1 else g

@@ -27,19 +27,19 @@ def _numerical(func: Callable, inputs: tuple, i: int, out_idx: int, eps: float) 
     """d output[out_idx] / d inputs[i] by central differences, shape (in.numel, out.numel)."""
     x = inputs[i]
     materialize(x)
-    flat = x._data.reshape(-1)  # a view: perturb the input in place, then restore it
+    data = x._data  # perturbed in place (views of it see the change), then restored
     columns = []
     with no_grad():
-        for k in range(flat.size):
-            orig = flat[k].copy()
-            flat[k] = orig + eps
+        for idx in np.ndindex(data.shape):
+            orig = data[idx].copy()
+            data[idx] = orig + eps
             plus = np.array(_outputs(func, inputs)[out_idx]._data, dtype=np.float64)
-            flat[k] = orig - eps
+            data[idx] = orig - eps
             minus = np.array(_outputs(func, inputs)[out_idx]._data, dtype=np.float64)
-            flat[k] = orig
+            data[idx] = orig
             columns.append(((plus - minus) / (2 * eps)).reshape(-1))
     n_out = _outputs(func, inputs)[out_idx]._data.size
-    return np.array(columns).reshape(flat.size, n_out)
+    return np.array(columns).reshape(data.size, n_out)
 
 
 def _analytical(func: Callable, inputs: tuple, i: int, out_idx: int) -> np.ndarray:

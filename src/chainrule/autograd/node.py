@@ -32,8 +32,8 @@ class Hooks:
     __slots__ = ("tensor_pre", "retain", "pre", "post", "post_accumulate", "metadata")
 
     def __init__(self) -> None:
-        self.tensor_pre: list = []   # hooks registered on the tensor this node produced
-        self.retain = None           # retain_grad's hook, always run after tensor_pre
+        self.tensor_pre: list = []   # (output_nr, hook) registered on the tensors it produced
+        self.retain: list = []       # (output_nr, retain_grad's hook), run after tensor_pre
         self.pre: list = []          # Node.register_prehook
         self.post: list = []         # Node.register_hook
         self.post_accumulate: list = []  # Tensor.register_post_accumulate_grad_hook
@@ -91,6 +91,8 @@ def _register_hook(node, hook) -> RemovableHandle:
 
 class Node:
     """One recorded operation of the backward graph (what ``tensor.grad_fn`` returns)."""
+
+    n_outputs = 1  # MultiNode overrides it per instance
 
     __slots__ = ("prim", "next_functions", "_needs", "_shapes", "_dtypes", "_attrs", "_saved",
                  "_out", "_hooks", "__weakref__")
@@ -162,26 +164,48 @@ class Node:
     # -- backward -----------------------------------------------------------------
     def apply(self, g, xp, create_graph: bool) -> list:
         """Gradients for every input (None where not needed), from the output gradient."""
-        rules = self.prim.rules
+        prim = self.prim
+        if prim.joint is not None:  # one rule gives every input's gradient
+            rule, getters = prim.joint
+            raw = rule(g, *[get(self, g, xp, create_graph) for get in getters])
         grads = [None] * len(self.next_functions)
         for i in self._needs:
-            rule, getters = rules[i]  # getters fill the parameters after g
-            if not getters:
-                gi = rule(g)
-            elif len(getters) == 1:  # most rules: skip building an argument list
-                gi = rule(g, getters[0](self, g, xp, create_graph))
+            if prim.joint is not None:
+                gi = raw[i]
             else:
-                gi = rule(g, *[get(self, g, xp, create_graph) for get in getters])
-            shape = self._shapes[i]
-            if gi.shape != shape:  # undo broadcasting here, never in rules
-                gi = xp.sum_to(gi, shape)
-            if create_graph:
-                if gi._dtype.np != self._dtypes[i]:
-                    gi = xp.cast(gi, self._dtypes[i])
-            elif gi.dtype != self._dtypes[i]:
-                gi = gi.astype(self._dtypes[i])
-            grads[i] = gi
+                rule, getters = prim.rules[i]  # getters fill the parameters after g
+                if not getters:
+                    gi = rule(g)
+                elif len(getters) == 1:  # most rules: skip building an argument list
+                    gi = rule(g, getters[0](self, g, xp, create_graph))
+                else:
+                    gi = rule(g, *[get(self, g, xp, create_graph) for get in getters])
+            grads[i] = self._fit(gi, i, xp, create_graph)
         return grads
+
+    def _fit(self, gi, i: int, xp, create_graph: bool):
+        """Input ``i``'s gradient summed back to its shape and cast to its dtype."""
+        shape = self._shapes[i]
+        if gi.shape != shape:  # undo broadcasting here, never in rules
+            gi = xp.sum_to(gi, shape)
+        if create_graph:
+            if gi._dtype.np != self._dtypes[i]:
+                gi = xp.cast(gi, self._dtypes[i])
+        elif gi.dtype != self._dtypes[i]:
+            gi = gi.astype(self._dtypes[i])
+        return gi
+
+
+class MultiNode(Node):
+    """A node with several outputs (split, unbind, custom Functions): g is a list."""
+
+    __slots__ = ("n_outputs", "_out_meta")
+
+    def apply(self, g: list, xp, create_graph: bool) -> list:
+        """As Node.apply; missing output gradients are zeros of the output's shape."""
+        g = [xp.zeros(shape, dtype) if gk is None else gk
+             for gk, (shape, dtype) in zip(g, self._out_meta)]
+        return Node.apply(self, g, xp, create_graph)
 
 
 def hooks_of(node) -> Hooks:
@@ -197,6 +221,7 @@ class AccumulateGrad:
     __slots__ = ("_variable", "_hooks", "__weakref__")
     next_functions = ()
     _needs = ()
+    n_outputs = 1
 
     def __init__(self, variable) -> None:
         # the leaf holds its AccumulateGrad; the node refers back weakly (no cycle)

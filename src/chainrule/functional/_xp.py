@@ -100,4 +100,14 @@ def where(condition, x, y) -> Tensor:
     return call(P.where, (cond, _t(x), _t(y)))
 
 
+def zeros(shape: tuple, dtype) -> Tensor:
+    """A constant Tensor of zeros (a missing output gradient)."""
+    return wrap(np.zeros(shape, dtype))
+
+
+def concatenate(arrays, axis: int = 0) -> Tensor:
+    """Join tensors along ``axis`` (differentiable)."""
+    return M.cat([_t(a) for a in arrays], axis)
+
+
 sign, cos, sin, log, exp, sqrt, tanh = M.sign, M.cos, M.sin, M.log, M.exp, M.sqrt, M.tanh

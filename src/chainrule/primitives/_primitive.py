@@ -23,11 +23,11 @@ _DTYPE_RULES = (None, "promote", "float")
 class Primitive:
     """One differentiable (or explicitly non-differentiable) array operation."""
 
-    __slots__ = ("name", "fn", "grad_fn_name", "inputs", "attrs", "rules", "formulas",
-                 "differentiable", "view", "dtype_rule", "_plans")
+    __slots__ = ("name", "fn", "grad_fn_name", "inputs", "attrs", "rules", "joint", "formulas",
+                 "differentiable", "view", "dtype_rule", "multi_output", "variadic", "_plans")
 
     def __init__(self, fn: Callable, grad_fn: str | None, differentiable: bool, view: bool,
-                 dtype: str | None) -> None:
+                 dtype: str | None, multi_output: bool = False) -> None:
         params = list(inspect.signature(fn).parameters.values())
         if not params or params[0].name != "xp":
             raise TypeError(f"primitive {fn.__name__}: first parameter must be 'xp'")
@@ -36,13 +36,17 @@ class Primitive:
         self.name = fn.__name__
         self.fn = fn
         self.grad_fn_name = grad_fn
-        self.inputs = tuple(p.name for p in params[1:] if p.kind == p.POSITIONAL_OR_KEYWORD)
+        self.inputs = tuple(p.name for p in params[1:]
+                            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL))
+        self.variadic = any(p.kind == p.VAR_POSITIONAL for p in params)  # e.g. cat(*xs)
         self.attrs = tuple(p.name for p in params[1:] if p.kind == p.KEYWORD_ONLY)
         self.rules: list = [None] * len(self.inputs)
+        self.joint = None  # (rule, getters): one rule returning every input's gradient
         self.formulas: dict[str, str] = {}
         self.differentiable = differentiable
         self.view = view
         self.dtype_rule = dtype
+        self.multi_output = multi_output  # forward returns a tuple; rules get g as a list
         self._plans: dict = {}
 
     def __repr__(self) -> str:
@@ -54,25 +58,36 @@ class Primitive:
         A rule's first parameter is the incoming gradient ``g``; the others are
         filled by name (see the module docstring).
         """
+        joint = rules.pop("joint", None)
+        if joint is not None:
+            self.joint = (joint, self._getters("joint", joint))
+        elif self.variadic:
+            raise TypeError(f"{self.name}.defvjp: a variadic primitive declares one joint= rule")
         for input_name, rule in rules.items():
             if input_name not in self.inputs:
                 raise TypeError(f"{self.name}.defvjp: no input named {input_name!r}")
-            params = list(inspect.signature(rule).parameters)
-            if not params or params[0] != "g":
-                raise TypeError(f"{self.name}.defvjp: the rule for {input_name!r} must take "
-                                "the gradient 'g' first")
-            getters = tuple(self._getter(input_name, p) for p in params[1:])
-            self.rules[self.inputs.index(input_name)] = (rule, getters)
+            self.rules[self.inputs.index(input_name)] = (rule, self._getters(input_name, rule))
         self._plans.clear()
         return self
+
+    def _getters(self, input_name: str, rule: Callable) -> tuple:
+        """Accessors for the rule's parameters after its leading ``g``."""
+        params = list(inspect.signature(rule).parameters)
+        if not params or params[0] != "g":
+            raise TypeError(f"{self.name}.defvjp: the rule for {input_name!r} must take the "
+                            "gradient 'g' first")
+        return tuple(self._getter(input_name, p) for p in params[1:])
 
     def _getter(self, input_name: str, param: str) -> Callable:
         """The accessor that fills rule parameter ``param`` from a node."""
         if param == "out":
+            if self.multi_output:
+                raise TypeError(f"{self.name}.defvjp: a multi-output primitive's rules cannot "
+                                "name 'out'")
             return _node.get_out
         if param == "xp":
             return _node.get_xp
-        if param in self.inputs:
+        if param in self.inputs and not self.variadic:
             return _node.getter_input(self.inputs.index(param))
         if param.endswith("_shape") and param[:-6] in self.inputs:
             return _node.getter_shape(self.inputs.index(param[:-6]))
@@ -88,10 +103,11 @@ class Primitive:
             saved: set = set()
             save_out = False
             for i in needs:
-                if self.rules[i] is None:
+                rule = self.joint or self.rules[i]
+                if rule is None:
                     raise RuntimeError(f"the derivative for '{self.name}' with respect to "
                                        f"'{self.inputs[i]}' is not implemented.")
-                for get in self.rules[i][1]:
+                for get in rule[1]:
                     if get is _node.get_out:
                         save_out = True
                     elif getattr(get, "input_index", None) is not None:
@@ -101,15 +117,18 @@ class Primitive:
 
 
 def primitive(grad_fn: str | None = None, *, differentiable: bool = True, view: bool = False,
-              dtype: str | None = "promote") -> Callable[[Callable], Primitive]:
+              dtype: str | None = "promote",
+              multi_output: bool = False) -> Callable[[Callable], Primitive]:
     """Register ``fn(xp, *inputs, **attrs)`` as a primitive whose node is named ``grad_fn``.
 
     ``dtype`` says how input dtypes combine before the forward runs: ``"promote"``
     (PyTorch's result type), ``"float"`` (result type, integers to the default
-    float), or ``None`` (the caller has already settled dtypes).
+    float), or ``None`` (the caller has already settled dtypes). A ``multi_output``
+    forward returns a tuple of arrays; its rules get ``g`` as a list with one
+    gradient per output (zeros where an output got none).
     """
     def register(fn: Callable) -> Primitive:
-        prim = Primitive(fn, grad_fn, differentiable, view, dtype)
+        prim = Primitive(fn, grad_fn, differentiable, view, dtype, multi_output)
         if prim.name in REGISTRY:
             raise ValueError(f"primitive {prim.name!r} registered twice")
         REGISTRY[prim.name] = prim
@@ -120,5 +139,5 @@ def primitive(grad_fn: str | None = None, *, differentiable: bool = True, view: 
 def check_registry() -> None:
     """Fail fast if a differentiable primitive lacks a rule for a floating input."""
     for prim in REGISTRY.values():
-        if prim.differentiable and all(r is None for r in prim.rules):
+        if prim.differentiable and prim.joint is None and all(r is None for r in prim.rules):
             raise TypeError(f"primitive {prim.name!r} is differentiable but has no rule")
