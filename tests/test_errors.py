@@ -458,28 +458,7 @@ def check_case(case: ErrorCase, t) -> None:
 
 
 # rows chainrule still gets wrong (each listed in the bug report): description -> reason
-KNOWN_BUGS: dict[str, str] = {
-    "tensor: ragged, deeper second": "tensor([1, [2]]) raises ValueError, not TypeError",
-    "copy_: (3,) from (2,3)": "copy_ leaks NumPy's broadcasting message",
-    "sub_: bool -= int": "bool sub_ says 'result type Long can't be cast', not the bool-subtraction error",
-    "mean: dim 2 of 0-d": "reductions of a 0-d tensor accept any dim",
-    "sum: dim -2 of 0-d": "reductions of a 0-d tensor accept any dim",
-    "index: second dim": "index out of range names dim 0 instead of the indexed dim",
-    "index: 0-d": "indexing a 0-d tensor says 'too many indices', not 'invalid index of a 0-dim tensor'",
-    "setitem: basic key, value too long": "basic-key setitem reports the advanced-index shape mismatch, "
-                                          "not copy_'s expand error",
-    "float(): 2 elements": "float() of a multi-element tensor raises RuntimeError, not ValueError",
-    "zeros(int64, requires_grad)": "factory message starts 'only' instead of 'Only'",
-    "mul_: a string": "mul_('s') message differs from PyTorch's argument-parser message",
-    "requires_grad = True on a non-leaf": "setting requires_grad=True on a non-leaf is accepted",
-    ".data = an int tensor": ".data = int tensor accepted on a tensor requiring grad",
-    "backward: inputs=[]": "message uses quotes instead of PyTorch's backticks",
-    "grad: inputs=[]": "autograd.grad(out, []) returns () instead of raising",
-    "grad: output does not require grad": "autograd.grad checks inputs before outputs (wrong message)",
-    "grad: 2 outputs, 1 grad_output": "message differs ('got 2 tensors and 1 gradients')",
-    "grad: materialize_grads with allow_unused=False": "no ValueError for allow_unused=False with "
-                                                       "materialize_grads=True",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 _IDS = [c.description for c in ERROR_CASES]
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _dtype, _errors
 from .autograd.grad_mode import state as _grad_state
-from .autograd.node import AccumulateGrad, MultiNode, Node, hooks_of
+from .autograd.node import AccumulateGrad, hooks_of
 from .backend import numpy_backend
 from .primitives import indexing as _indexing
 
@@ -20,7 +20,7 @@ _from_np = _dtype._from_np
 _EMPTY: dict = {}
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
 _NO_EDGE = (None, 0)
-_new_node = Node.__new__
+_new_node = object.__new__
 
 Tensor = None  # installed by _tensor.py (imports flow one way)
 _new_tensor = None
@@ -28,6 +28,8 @@ _new_tensor = None
 
 def _edge(t) -> tuple:
     """The (node, output_nr) a gradient for tensor ``t`` flows into."""
+    if t._base is not None:
+        refresh_view(t)
     fn = t._grad_fn
     if fn is not None:
         return (fn, t._out_nr)
@@ -117,10 +119,26 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
     t._out_nr = 0
     t._vc = [0] if node is None or node._out is None else node._out[1]
     if prim.view:  # a view shares its base's storage, hence its version counter
-        base = inputs[0]
-        t._base = base._base if base._base is not None else base
-        t._vc = base._vc
+        _as_view(t, inputs[0])
     return t
+
+
+def _as_view(t, base) -> None:
+    """Make ``t`` a view of ``base``'s storage (sharing its version counter)."""
+    t._base = base._base if base._base is not None else base
+    t._vc = base._vc
+    t._view_ver = t._vc[0]  # the version its history is valid for
+
+
+def refresh_view(t) -> None:
+    """A view whose base was written in place since reads the new base (PyTorch regenerates
+    the view's grad_fn as AsStridedBackward0 of the base's new history)."""
+    base = t._base
+    if t._vc[0] == t._view_ver or not base._requires_grad or not _grad_state.grad_enabled:
+        return
+    key = _key_in_base(base._data, t._data)
+    _rebase(t, record(_indexing.as_strided, (base,), [base._data], {"key": key}, t._data))
+    t._view_ver = t._vc[0]
 
 
 def _wrap_outputs(prim, inputs: tuple, outs, node) -> tuple:
@@ -133,9 +151,7 @@ def _wrap_outputs(prim, inputs: tuple, outs, node) -> tuple:
         t = wrap(out, node)
         t._out_nr = k
         if prim.view:
-            base = inputs[0]
-            t._base = base._base if base._base is not None else base
-            t._vc = base._vc
+            _as_view(t, inputs[0])
         tensors.append(t)
     return tuple(tensors)
 
@@ -156,6 +172,8 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
             shapes.append(arr.shape)
             if a._requires_grad:
                 needs.append(i)
+                if a._base is not None:
+                    refresh_view(a)
                 fn = a._grad_fn  # _edge, inlined: this loop runs for every recorded op
                 edges.append((fn, a._out_nr) if fn is not None else
                              (a._accum or _new_accumulator(a), 0))
@@ -168,7 +186,7 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
         i += 1
     needs = tuple(needs)
     # Node.__init__, inlined (one Python call less per recorded op)
-    node = _new_node(MultiNode if prim.multi_output else Node)
+    node = _new_node(prim.node_cls)
     node.prim, node.next_functions, node._needs = prim, tuple(edges), needs
     node._shapes, node._dtypes, node._attrs = shapes, dtypes, attrs
     node._saved = node._out = node._hooks = None
@@ -295,6 +313,7 @@ def _rebase_view(view, node) -> None:
     _rebase(base, slices)
     _rebase(view, record(_indexing.as_strided, (base,), [base._data], {"key": key},
                          view._data))
+    view._view_ver = view._vc[0]
 
 
 def _rebase(t, node) -> None:

@@ -59,12 +59,35 @@ def _inplace(prim, attrs=None):
     attrs = attrs or _dispatch._EMPTY
 
     def op(self, other):
-        operand = _operand(other)
-        if operand is None:
-            raise TypeError(f"{prim.name}_(): argument 'other' must be Tensor or Number, "
-                            f"not {type(other).__name__}")
-        return call_inplace(prim, (self, operand), attrs)
+        return _inplace_op(prim, self, other, attrs)
     return op
+
+
+def _is_bool(operand) -> bool:
+    return getattr(operand, "_dtype", None) is _dtype.bool_ or isinstance(operand, (bool, np.bool_))
+
+
+def check_sub(input, other) -> None:
+    """PyTorch's refusals of ``-`` with a bool operand (a Python bool counts as a bool tensor)."""
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+            "`^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _inplace_op(prim, t, other, attrs: dict):
+    """``t.<prim>_(other)``: the operand checked as PyTorch's argument parser does."""
+    operand = _operand(other)
+    if operand is None:
+        raise TypeError(f"{prim.name}_(): argument 'other' (position 1) must be Tensor, "
+                        f"not {type(other).__name__}")
+    if prim is P.sub:
+        check_sub(t, operand)
+    return call_inplace(prim, (t, operand), attrs)
 
 
 def _unary(prim):
@@ -74,6 +97,7 @@ def _unary(prim):
 
 
 _ALPHA1 = {"alpha": 1}
+_BOOL = _dtype.bool_
 
 
 class Tensor:
@@ -84,7 +108,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_dtype", "_grad_fn", "_requires_grad", "_grad", "_vc", "_base",
-                 "_accum", "_out_nr", "__weakref__")
+                 "_accum", "_out_nr", "_view_ver", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
     # -- basic properties ---------------------------------------------------------------
@@ -178,6 +202,11 @@ class Tensor:
         return np.asarray(self._data, dtype=dtype)
 
     def __float__(self) -> float:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad:
+            _warn_once("scalar", "Converting a tensor with requires_grad=True to a scalar may "
+                       "lead to unexpected behavior.\nConsider using tensor.detach() first.")
         return float(self.item())
 
     def __int__(self) -> int:
@@ -231,7 +260,7 @@ class Tensor:
                     "you can only change requires_grad flags of leaf variables. If you want to "
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
-            return
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         if value and self._dtype.category != _dtype._FLOAT:
             raise RuntimeError("only Tensors of floating point and complex dtype can require "
                                "gradients")
@@ -247,6 +276,8 @@ class Tensor:
     @property
     def grad_fn(self):
         """The Node that created this tensor (None for leaves)."""
+        if self._base is not None:
+            _dispatch.refresh_view(self)
         return self._grad_fn
 
     @property
@@ -264,7 +295,7 @@ class Tensor:
     @property
     def grad(self):
         """The gradient accumulated by ``backward`` (None until then)."""
-        if self._grad_fn is not None and not self.retains_grad:
+        if self._grad is None and self._grad_fn is not None and not self.retains_grad:
             warnings.warn(_errors.NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -272,8 +303,11 @@ class Tensor:
     def grad(self, value) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
+                kind = type(value)
+                name = kind.__name__ if kind.__module__ == "builtins" else (
+                    f"{kind.__module__}.{kind.__qualname__}")
                 raise TypeError("assigned grad expected to be a Tensor or None but got grad of "
-                                f"type {type(value).__name__}")
+                                f"type {name}")
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
@@ -330,8 +364,9 @@ class Tensor:
 
     def _accumulate_grad(self, g, owned: bool, create_graph: bool) -> None:
         """Add gradient ``g`` (array, or Tensor under create_graph) into ``.grad``."""
-        if create_graph:
-            self._grad = g if self._grad is None else self._grad + g
+        if create_graph:  # the first gradient is stored as a copy (CopyBackwards), as PyTorch
+            self._grad = (call(P.copy_from, (np.zeros(g._data.shape, g._dtype.np), g))
+                          if self._grad is None else self._grad + g)
         elif self._grad is None:
             self._grad = wrap(g if owned else np.array(g))
         else:
@@ -375,6 +410,9 @@ class Tensor:
 
     @data.setter
     def data(self, value: "Tensor") -> None:
+        if self._requires_grad and value._dtype.category != _dtype._FLOAT:
+            raise RuntimeError("data set to a tensor that requires gradients must be floating "
+                               "point or complex dtype")
         materialize(value)
         self._data = value._data
         self._dtype = value._dtype
@@ -382,11 +420,11 @@ class Tensor:
     # -- in-place ops ---------------------------------------------------------------------
     def add_(self, other, *, alpha=1) -> "Tensor":
         """In-place version of ``add``."""
-        return call_inplace(P.add, (self, other), {"alpha": alpha})
+        return _inplace_op(P.add, self, other, {"alpha": alpha})
 
     def sub_(self, other, *, alpha=1) -> "Tensor":
         """In-place version of ``sub``."""
-        return call_inplace(P.sub, (self, other), {"alpha": alpha})
+        return _inplace_op(P.sub, self, other, {"alpha": alpha})
 
     mul_ = _inplace(P.mul)
     div_ = _inplace(P.div)
@@ -397,26 +435,42 @@ class Tensor:
 
     def zero_(self) -> "Tensor":
         """Fills the tensor with zeros, in place."""
-        return self.fill_(0)
+        return call_inplace(P.zero, (self,))
 
     def fill_(self, value) -> "Tensor":
-        """Fills the tensor with ``value``, in place."""
-        if isinstance(value, Tensor) and value._data.ndim != 0:
-            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
-                               f"with {value._data.ndim} dimensions.")
-        return self.copy_(value)
+        """Fills the tensor with ``value`` (a number or a 0-d tensor), in place."""
+        if isinstance(value, Tensor):
+            if value._data.ndim != 0:
+                raise RuntimeError("fill_ only supports 0-dimension value tensor but got "
+                                   f"tensor with {value._data.ndim} dimensions.")
+            return call_inplace(P.fill_tensor, (self, value))
+        return call_inplace(P.fill, (self,), {"value": value})
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
         """Copies the elements from ``src`` into this tensor (broadcasting), in place."""
         if not isinstance(src, Tensor):
             src = wrap(np.asarray(src, dtype=self._dtype.np)[()])
-        if _dispatch._grad_state.grad_enabled and (self._requires_grad or src._requires_grad):
-            _dispatch.check_inplace(self)
+        shape = self._data.shape
+        try:
+            wide = np.broadcast_shapes(shape, src._data.shape)
+        except ValueError:
+            raise _errors.broadcast_mismatch(shape, src._data.shape) from None
+        if wide != shape:
+            raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast "
+                               f"shape {list(wide)}")
         return call_inplace(P.copy_from, (self, src))
 
     # -- arithmetic operators ---------------------------------------------------------------
     __add__ = __radd__ = _binary(P.add, _ALPHA1)
-    __sub__ = _binary(P.sub, _ALPHA1)
+
+    def __sub__(self, other):
+        if not isinstance(other, (Tensor, int, float)):
+            other = _operand(other)
+            if other is None:
+                return NotImplemented
+        if self._dtype is _BOOL or type(other) is bool or getattr(other, "_dtype", 0) is _BOOL:
+            check_sub(self, other)
+        return call(P.sub, (self, other), _ALPHA1)
     __mul__ = __rmul__ = _binary(P.mul)
     __truediv__ = _binary(P.div)
     __neg__ = _unary(P.neg)
@@ -433,6 +487,7 @@ class Tensor:
         other = _operand(other)
         if other is None:
             return NotImplemented
+        check_sub(other, self) if self._dtype is _BOOL or type(other) is bool else None
         if isinstance(other, Tensor):
             return call(P.sub, (other, self), _ALPHA1)
         return _scalar_op(P.rsub, self, "other", other, alpha=1)
@@ -477,6 +532,16 @@ class Tensor:
     sqrt = _unary(P.sqrt)
     reciprocal = _unary(P.reciprocal)
     sign = _unary(P.sign)
+
+
+_WARNED: set = set()
+
+
+def _warn_once(key: str, message: str) -> None:
+    """A UserWarning shown once per process, as PyTorch's TORCH_WARN_ONCE."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _scalar_op(prim, t: Tensor, name: str, scalar, **attrs) -> Tensor:

@@ -18,6 +18,9 @@ _CREATE_GRAPH_WARNING = (
     "cycle and avoid the leak.")
 
 
+_WARNED: list = []
+
+
 def _as_tuple(x) -> tuple:
     if x is None:
         return ()
@@ -28,8 +31,7 @@ def _root_grads(outputs: tuple, grad_outputs, create_graph: bool) -> tuple[list,
     """One gradient per output (ones for scalars) and whether the walk owns them."""
     given = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if len(given) != len(outputs):
-        raise RuntimeError(f"grad requires non-empty inputs. Got {len(given)} gradients for "
-                           f"{len(outputs)} outputs")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(given)} gradients")
     grads, owned = [], True
     for i, (out, g) in enumerate(zip(outputs, given)):
         if g is None:
@@ -61,13 +63,15 @@ def _roots(outputs: tuple) -> list:
     return roots
 
 
-def _run(outputs: tuple, grad_outputs, retain_graph, create_graph: bool, targets=None):
+def _run(outputs: tuple, grad_outputs, retain_graph, create_graph: bool, targets=None,
+         run_targets: bool = False):
     grads, owned = _root_grads(outputs, grad_outputs, create_graph)
     roots = _roots(outputs)
     if retain_graph is None:
         retain_graph = create_graph
     with set_grad_enabled(create_graph):
-        return engine.run_backward(roots, grads, retain_graph, create_graph, targets, owned)
+        return engine.run_backward(roots, grads, retain_graph, create_graph, targets, owned,
+                                   run_targets)
 
 
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
@@ -84,18 +88,22 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
         inputs: accumulate gradients only into these tensors.
     """
     outputs = _as_tuple(tensors)
-    if create_graph:
+    if create_graph and not _WARNED:
+        _WARNED.append(True)  # once per process, as PyTorch's TORCH_WARN_ONCE
         warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     if inputs is None:
         _run(outputs, grad_tensors, retain_graph, create_graph)
         return
     inputs = _as_tuple(inputs)
     if not inputs:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    for x in inputs:  # non-leaf inputs get their .grad as retain_grad would give it
+        if x._grad_fn is not None:
+            x.retain_grad()
     captured = _run(outputs, grad_tensors, retain_graph, create_graph,
-                    [_edge(x) for x in inputs])
+                    [_edge(x) for x in inputs], run_targets=True)
     for x, g in zip(inputs, captured):
-        if g is not None:
+        if g is not None and x._grad_fn is None:
             x._accumulate_grad(g, False, create_graph)
 
 
@@ -109,6 +117,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     if is_grads_batched:
         raise NotImplementedError("grad(is_grads_batched=True) is not implemented yet")
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False.")
+    _roots(outputs)  # the outputs' errors come first, as in PyTorch
     for x in inputs:
         if not x._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")

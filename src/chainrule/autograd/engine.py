@@ -33,9 +33,10 @@ def _discover(roots: list, want_parents: bool) -> tuple[dict, dict]:
     return deps, parents
 
 
-def _needed(targets: list, parents: dict) -> set:
-    """Nodes from which some target is reachable by at least one edge."""
-    needed: set = set()
+def _needed(targets: list, parents: dict, run_targets: bool) -> set:
+    """Nodes from which a target is reachable (and, for backward(inputs=), the targets)."""
+    needed: set = {node for node, _ in targets
+                   if run_targets and type(node) is not AccumulateGrad}
     stack = [node for node, _ in targets]
     while stack:
         for parent in parents.get(stack.pop(), ()):
@@ -107,15 +108,17 @@ def _propagate(node, g, grads_in: list, buffers: dict, deps: dict, ready: list,
 
 
 def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: bool,
-                 targets: list | None = None, grads_owned: bool = False) -> list | None:
+                 targets: list | None = None, grads_owned: bool = False,
+                 run_targets: bool = False) -> list | None:
     """Propagate ``grads`` (one per root edge ``(node, output_nr)``) through the graph.
 
     Without ``targets``, every reachable leaf accumulates into ``.grad``. With
     ``targets`` (edges), only the nodes leading to them run, nothing accumulates,
-    and the gradient arriving at each target is returned (None if none arrived).
+    and the gradient arriving at each target is returned (None if none arrived);
+    ``run_targets`` also runs the targets' own nodes (``backward(inputs=)``).
     """
     deps, parents = _discover(roots, targets is not None)
-    needed = _needed(targets, parents) if targets is not None else None
+    needed = _needed(targets, parents, run_targets) if targets is not None else None
     target_nodes = {node for node, _ in targets} if targets is not None else ()
     captured: dict = {}
     buffers: dict = {}

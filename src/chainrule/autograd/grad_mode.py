@@ -56,18 +56,29 @@ class _GradModeContext:
         return wrapper
 
     def _wrap_generator(self, func: Callable) -> Callable:
-        # the mode must hold while the generator body runs, not while the caller runs
+        # the mode must hold while the generator body runs (send, throw and close alike),
+        # not while the caller runs between items
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any):
             gen = func(*args, **kwargs)
-            value = None
-            while True:
-                try:
-                    with self.clone():
-                        item = gen.send(value)
-                except StopIteration as stop:
-                    return stop.value
-                value = yield item
+            try:
+                with self.clone():
+                    item = gen.send(None)
+                while True:
+                    try:
+                        value = yield item
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException as err:  # noqa: BLE001 - forwarded into the generator
+                        with self.clone():
+                            item = gen.throw(err)
+                    else:
+                        with self.clone():
+                            item = gen.send(value)
+            except StopIteration as stop:
+                return stop.value
         return wrapper
 
 
@@ -119,6 +130,9 @@ class set_grad_enabled(_GradModeContext):
         """A fresh copy of this context manager (decorators enter one per call)."""
         return self.__class__(self.mode)
 
+    def __repr__(self) -> str:
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
     def __call__(self, func: Callable) -> Callable:
         state.grad_enabled, state.inference = self._prev  # as a decorator, change nothing now
         return super().__call__(func)
@@ -139,10 +153,8 @@ class inference_mode(_GradModeContext):
         self.mode = bool(mode)
 
     def _set(self) -> None:
-        if self.mode:
-            state.grad_enabled, state.inference = False, True
-        else:
-            state.inference = False
+        # inference_mode(False) turns grad back on, even inside inference_mode()
+        state.grad_enabled, state.inference = not self.mode, self.mode
 
     def clone(self) -> "inference_mode":
         """A fresh copy of this context manager (decorators enter one per call)."""

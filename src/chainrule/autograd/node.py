@@ -156,7 +156,7 @@ class Node:
 
     def release(self) -> None:
         """Free saved tensors; later use raises PyTorch's 'backward a second time' error."""
-        if self._saved is not None:
+        if self._saved is not None or self.prim.saved_attrs:
             self._saved = FREED
         if self._out is not None:
             self._out = FREED
@@ -291,6 +291,15 @@ def getter_input(j: int):
 def getter_shape(j: int):
     """Accessor for the shape of input ``j``."""
     return lambda node, g, xp, cg: node._shapes[j]
+
+
+def getter_saved_attr(name: str):
+    """Accessor for a forward keyword that PyTorch saves as a tensor (freed after backward)."""
+    def get(node: Node, g, xp, create_graph: bool):
+        if node._saved is FREED:
+            raise RuntimeError(_errors.FREED_GRAPH)
+        return node._attrs[name]
+    return get
 
 
 def getter_attr(name: str):

@@ -18,24 +18,10 @@ _node.diff_namespace = _xp
 FAMILIES = (creation, math, shape, indexing)
 
 
-def _sub_method(self: Tensor, other):
-    """``self - other``: PyTorch's refusals of bool operands, then ``__sub__``."""
-    math.check_sub(self, other)
-    return _plain_sub(self, other)
-
-
-def _rsub_method(self: Tensor, other):
-    """``other - self``: PyTorch's refusals of bool operands, then ``__rsub__``."""
-    math.check_sub(other, self)
-    return _plain_rsub(self, other)
-
-
-_plain_sub, _plain_rsub = Tensor.__sub__, Tensor.__rsub__
 for _family in FAMILIES:
     for _name, _fn in getattr(_family, "METHODS", {}).items():
         setattr(Tensor, _name, _fn)
     for _name, _fn in getattr(_family, "PROPERTIES", {}).items():
         setattr(Tensor, _name, property(_fn, doc=_fn.__doc__))
-Tensor.__sub__, Tensor.__rsub__ = _sub_method, _rsub_method
 
 __all__ = [name for family in FAMILIES for name in family.__all__]

@@ -45,9 +45,11 @@ def _flatten(data: Any) -> tuple[list, list]:
         shape.append(n)
         level = nxt
     for x in level:
-        if isinstance(x, (list, tuple)):
-            raise ValueError(f"expected sequence of length 0 at dim {len(shape)} (got "
-                             f"{len(x)})")
+        if isinstance(x, (list, tuple)):  # a sequence where a number was expected
+            name = type(x).__name__
+            if isinstance(level[0], float):
+                raise TypeError(f"must be real number, not {name}")
+            raise TypeError(f"'{name}' object cannot be interpreted as an integer")
         if isinstance(x, str) and shape:
             raise ValueError(f"too many dimensions '{type(x).__name__}'")
     return shape, level
@@ -78,12 +80,12 @@ def _array_from_data(data: Any, dtype: _dtype.dtype | None) -> np.ndarray:
     return np.array(values, dtype=dtype.np).reshape(shape)
 
 
-def _finish(arr: np.ndarray, requires_grad: bool, capital: bool = False) -> Tensor:
+def _finish(arr: np.ndarray, requires_grad: bool) -> Tensor:
     t = wrap(arr)
     if requires_grad:
         if t._dtype.category != _dtype._FLOAT:
-            raise RuntimeError(f"{'O' if capital else 'o'}nly Tensors of floating point and "
-                               "complex dtype can require gradients")
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
         t._requires_grad = True
     return t
 
@@ -103,10 +105,10 @@ def tensor(data: Any, *, dtype: _dtype.dtype | None = None, device=None,
     if type(data) is float and dtype is None:
         # the common scalar case, kept lean: a NumPy scalar until its storage is shared
         # or written (see _dispatch.materialize); arithmetic on it is ~8x faster
-        return _finish(_dtype.default.value.np.type(data), requires_grad, capital=True)
+        return _finish(_dtype.default.value.np.type(data), requires_grad)
     if isinstance(data, Tensor):
         warnings.warn(_errors.TENSOR_COPY_WARNING, UserWarning, stacklevel=2)
-    return _finish(_array_from_data(data, dtype), requires_grad, capital=True)
+    return _finish(_array_from_data(data, dtype), requires_grad)
 
 
 def as_tensor(data: Any, dtype: _dtype.dtype | None = None, device=None) -> Tensor:

@@ -9,6 +9,8 @@ import numpy as np
 
 from .. import _dispatch, _errors
 from .._dispatch import call, call_inplace
+from ..autograd.grad_mode import no_grad
+from .shape import expand
 from .._tensor import Tensor
 from ..primitives import indexing as I
 from ..primitives import shape as S
@@ -68,12 +70,16 @@ def _basic(input: Tensor, key: tuple, always_slice: bool = False) -> Tensor:
     for a key that is a lone slice).
     """
     ndim = input._data.ndim
+    if ndim == 0 and any(isinstance(item, (int, np.integer)) for item in key):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     if _consumed(key) > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    t, d = input, 0
+    t, d, src = input, 0, 0  # d: dim in the current view; src: dim of the input
     for item in key:
         if item is Ellipsis:
             d += ndim - _consumed(key)
+            src += ndim - _consumed(key)
         elif item is None:
             shape = t._data.shape
             t = call(S.unsqueeze, (t,), {"shape": shape[:d] + (1,) + shape[d:]})
@@ -85,9 +91,11 @@ def _basic(input: Tensor, key: tuple, always_slice: bool = False) -> Tensor:
             if always_slice or item.indices(size) != (0, size, 1):
                 t = call(I.slice, (t,), {"key": (slice(None),) * d + (item,)})
             d += 1
+            src += 1
         else:
-            i = _check_int(int(item), t._data.shape[d], d)
+            i = _check_int(int(item), t._data.shape[d], src)
             t = call(I.select, (t,), {"key": (slice(None),) * d + (i,)})
+            src += 1
     return t
 
 
@@ -149,6 +157,9 @@ def setitem(input: Tensor, key, value) -> None:
     if not isinstance(value, Tensor):
         value = _dispatch.wrap(np.asarray(value, dtype=input._dtype.np)[()])
     target_shape = np.shape(np.empty(input._data.shape, dtype=np.bool_)[key])
+    if not advanced:  # PyTorch copies into a view: copy_'s expand errors
+        with no_grad():
+            expand(value, target_shape)
     try:
         fits = np.broadcast_shapes(value._data.shape, target_shape) == target_shape
     except ValueError:
@@ -158,8 +169,8 @@ def setitem(input: Tensor, key, value) -> None:
                            f"cannot be broadcast to indexing result of shape "
                            f"{list(target_shape)}")
     if (_dispatch._grad_state.grad_enabled and input._grad_fn is None
-            and input._requires_grad):
-        raise RuntimeError(_errors.VIEW_OF_LEAF_INPLACE)  # PyTorch writes through a view
+            and input._requires_grad):  # basic keys write through a view, index_put_ does not
+        raise RuntimeError(_errors.LEAF_INPLACE if advanced else _errors.VIEW_OF_LEAF_INPLACE)
     _dispatch.materialize(input)
     prim = I.index_put if advanced else I.copy_slices
     call_inplace(prim, (input, value), {"key": key})

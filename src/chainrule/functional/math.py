@@ -9,7 +9,7 @@ from .. import _dtype
 from .._device import check_device
 from .._dispatch import call
 from .._errors import broadcast_mismatch
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import Tensor, _wrap_dim, check_sub
 from ..autograd.grad_mode import no_grad
 from ..primitives import linalg as L
 from ..primitives import pointwise as P
@@ -23,22 +23,6 @@ from .shape import expand, mT, reshape, squeeze, t, unsqueeze
 def add(input, other, *, alpha=1) -> Tensor:
     """Adds ``other``, scaled by ``alpha``, to ``input``."""
     return call(P.add, (input, other), {"alpha": alpha})
-
-
-def _is_bool(operand) -> bool:
-    return getattr(operand, "_dtype", None) is _dtype.bool_ or isinstance(operand, (bool, np.bool_))
-
-
-def check_sub(input, other) -> None:
-    """PyTorch's refusals of ``-`` with a bool operand (a Python bool counts as a bool tensor)."""
-    if _is_bool(input) and _is_bool(other):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
-            "`^` or `logical_xor()` operator instead.")
-    if _is_bool(input) or _is_bool(other):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
-            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
@@ -108,9 +92,11 @@ sign = _unary(P.sign, "Returns the signs (-1, 0, 1) of the elements of ``input``
 
 
 def _dims(dim, ndim: int) -> tuple:
-    """``dim`` (int, tuple or list) as sorted non-negative axes."""
+    """``dim`` (int, tuple or list) as sorted non-negative axes (a 0-d tensor has none)."""
     dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     axes = tuple(sorted({_wrap_dim(d, ndim) for d in dims}))
+    if ndim == 0:
+        return ()
     if len(axes) != len(dims):
         raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
     return axes
@@ -122,7 +108,7 @@ def _reduce(full, by_dim, input: Tensor, dim, keepdim: bool, dtype) -> Tensor:
         return call(full, (input,), attrs)
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         dim = tuple(range(input._data.ndim))  # an empty dim list reduces every dim, as PyTorch's
-    axes = _dims(dim, input._data.ndim) if input._data.ndim else ()
+    axes = _dims(dim, input._data.ndim)
     return call(by_dim, (input,), {"axis": axes, "keepdims": keepdim, **attrs})
 
 

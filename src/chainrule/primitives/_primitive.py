@@ -24,7 +24,8 @@ class Primitive:
     """One differentiable (or explicitly non-differentiable) array operation."""
 
     __slots__ = ("name", "fn", "grad_fn_name", "inputs", "attrs", "rules", "joint", "formulas",
-                 "differentiable", "view", "dtype_rule", "multi_output", "variadic", "_plans")
+                 "differentiable", "view", "dtype_rule", "multi_output", "variadic", "node_cls",
+                 "saved_attrs", "_plans")
 
     def __init__(self, fn: Callable, grad_fn: str | None, differentiable: bool, view: bool,
                  dtype: str | None, multi_output: bool = False) -> None:
@@ -47,6 +48,11 @@ class Primitive:
         self.view = view
         self.dtype_rule = dtype
         self.multi_output = multi_output  # forward returns a tuple; rules get g as a list
+        self.saved_attrs: tuple = ()  # attributes that are tensors in PyTorch (freed after use)
+        # the node class is named as PyTorch names it: type(y.grad_fn).__name__ == "MulBackward0"
+        base = _node.MultiNode if multi_output else _node.Node
+        self.node_cls = type((grad_fn or self.name).rpartition("::")[2], (base,),
+                             {"__slots__": (), "__module__": "chainrule.autograd.node"})
         self._plans: dict = {}
 
     def __repr__(self) -> str:
@@ -92,6 +98,8 @@ class Primitive:
         if param.endswith("_shape") and param[:-6] in self.inputs:
             return _node.getter_shape(self.inputs.index(param[:-6]))
         if param in self.attrs:
+            if param in self.saved_attrs:
+                return _node.getter_saved_attr(param)
             return _node.getter_attr(param)
         raise TypeError(f"{self.name}.defvjp: rule for {input_name!r} names unknown "
                         f"parameter {param!r}")
@@ -117,18 +125,21 @@ class Primitive:
 
 
 def primitive(grad_fn: str | None = None, *, differentiable: bool = True, view: bool = False,
-              dtype: str | None = "promote",
-              multi_output: bool = False) -> Callable[[Callable], Primitive]:
+              dtype: str | None = "promote", multi_output: bool = False,
+              saved_attrs: tuple = ()) -> Callable[[Callable], Primitive]:
     """Register ``fn(xp, *inputs, **attrs)`` as a primitive whose node is named ``grad_fn``.
 
     ``dtype`` says how input dtypes combine before the forward runs: ``"promote"``
     (PyTorch's result type), ``"float"`` (result type, integers to the default
     float), or ``None`` (the caller has already settled dtypes). A ``multi_output``
     forward returns a tuple of arrays; its rules get ``g`` as a list with one
-    gradient per output (zeros where an output got none).
+    gradient per output (zeros where an output got none). ``saved_attrs`` names
+    attributes that PyTorch saves as tensors (index arrays): like saved tensors, they
+    are freed after backward.
     """
     def register(fn: Callable) -> Primitive:
         prim = Primitive(fn, grad_fn, differentiable, view, dtype, multi_output)
+        prim.saved_attrs = tuple(saved_attrs)
         if prim.name in REGISTRY:
             raise ValueError(f"primitive {prim.name!r} registered twice")
         REGISTRY[prim.name] = prim

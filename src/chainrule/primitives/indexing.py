@@ -24,7 +24,7 @@ def slice(xp, x, *, key):
 slice.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
 
 
-@primitive("IndexBackward0", dtype=None)
+@primitive("IndexBackward0", dtype=None, saved_attrs=("key",))
 def index(xp, x, *, key):
     return x[key]
 

@@ -243,7 +243,7 @@ gt, ge = _comparison("greater"), _comparison("greater_equal")
 logical_and = _comparison("logical_and")
 
 
-@primitive("CopyBackwards", dtype=None)
+@primitive("torch::autograd::CopyBackwards", dtype=None)
 def copy_from(xp, x, src):
     # x.copy_(src): x's old values are overwritten, src is broadcast and cast to x
     return xp.broadcast_to(src, x.shape).astype(x.dtype)
@@ -251,3 +251,29 @@ def copy_from(xp, x, src):
 
 copy_from.defvjp(x=lambda g: g * 0,
                  src=lambda g: g)
+
+
+@primitive("ZeroBackward0", dtype=None)
+def zero(xp, x):
+    return xp.zeros_like(x)
+
+
+zero.defvjp(x=lambda g: g * 0)
+
+
+@primitive("FillBackward2", dtype=None)
+def fill(xp, x, *, value):
+    return xp.full_like(x, value)
+
+
+fill.defvjp(x=lambda g: g * 0)
+
+
+@primitive("FillBackward3", dtype=None)
+def fill_tensor(xp, x, value):
+    return xp.full_like(x, value)
+
+
+# every element took the one value: its gradient is the sum of g
+fill_tensor.defvjp(x=lambda g: g * 0,
+                   value=lambda g, xp: xp.sum(g))
