@@ -14,7 +14,7 @@ from ._printing import get_printoptions, set_printoptions
 from ._tensor import Size, Tensor
 from . import functional as _functional
 from .functional import *  # noqa: F401,F403  (the torch.* functions)
-from . import autograd
+from . import autograd, linalg, nn
 from .autograd import api as _autograd_api
 from .autograd import gradcheck as _gradcheck
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,

@@ -9,11 +9,11 @@ import numpy as np
 
 from .. import _dispatch, _errors
 from .._dispatch import call, call_inplace
-from ..autograd.grad_mode import no_grad
-from .shape import expand
 from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
 from ..primitives import indexing as I
 from ..primitives import shape as S
+from .shape import expand
 
 _BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
               "are valid indices (got {})")

@@ -1,8 +1,8 @@
 """THE single place where each differentiable op declares its forward and its rules."""
-from . import indexing, linalg, pointwise, reduction, shape
+from . import activation, conv, elementwise, gather, indexing, joining, linalg, loss, norm, pointwise, reduction, shape
 from ._primitive import REGISTRY, Primitive, check_registry, primitive
 
 check_registry()
 
-__all__ = ["REGISTRY", "Primitive", "primitive", "indexing", "linalg", "pointwise",
-           "reduction", "shape"]
+__all__ = ["REGISTRY", "Primitive", "primitive", "activation", "conv", "elementwise", "gather",
+           "indexing", "joining", "linalg", "loss", "norm", "pointwise", "reduction", "shape"]

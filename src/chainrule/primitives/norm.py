@@ -1,0 +1,4 @@
+"""norm primitives (forward and rules, one block per op)."""
+from __future__ import annotations
+
+from ._primitive import primitive  # noqa: F401
