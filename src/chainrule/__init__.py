@@ -16,6 +16,7 @@ from . import functional as _functional
 from .functional import *  # noqa: F401,F403  (the torch.* functions)
 from . import autograd, linalg, nn
 from .autograd import api as _autograd_api
+from .autograd import function as _function
 from .autograd import gradcheck as _gradcheck
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
@@ -31,6 +32,8 @@ autograd.grad = _autograd_api.grad
 autograd.gradcheck = _gradcheck.gradcheck
 autograd.gradgradcheck = _gradcheck.gradgradcheck
 autograd.GradcheckError = _gradcheck.GradcheckError
+autograd.Function = _function.Function
+autograd.function = _function
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

@@ -1,0 +1,186 @@
+"""``chainrule.autograd.Function``: user-defined differentiable operations.
+
+A Function's node is also its ``ctx`` (as in PyTorch: ``y.grad_fn.saved_tensors``
+works), named ``<ClassName>Backward``. ``forward`` runs with grad disabled; if
+``backward`` is written in chainrule ops, double backward works.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import _dispatch, _errors
+from .._dispatch import _edge, wrap
+from .._tensor import Tensor
+from .grad_mode import no_grad, set_grad_enabled
+from .node import FREED, Node, to_user
+
+
+class BackwardCFunction(Node):
+    """The node (and ``ctx``) of one ``Function.apply`` call; takes any attribute."""
+
+    _function: type = None  # set on each Function's own subclass
+
+    def name(self) -> str:
+        """``<ClassName>Backward``."""
+        return type(self).__name__
+
+    def save_for_backward(self, *tensors) -> None:
+        """Saves tensors (or None) for ``backward``; they are checked for in-place changes."""
+        self._saved = [(t, t._vc[0]) if isinstance(t, Tensor) else (t, None) for t in tensors]
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The tensors given to ``save_for_backward``, as they were then."""
+        if self._saved is FREED:
+            raise RuntimeError(_errors.FREED_GRAPH)
+        return tuple(self.saved_input(j, True) for j in range(len(self._saved or ())))
+
+    def release(self) -> None:
+        """Free the saved tensors after backward."""
+        if self._saved is not None:
+            self._saved = FREED
+
+    def mark_dirty(self, *tensors) -> None:
+        """Marks tensors that ``forward`` modified in place."""
+        self._dirty = tensors
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        """Marks outputs that are not differentiable (they get no grad_fn)."""
+        self._non_diff = tensors
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Whether missing output gradients reach ``backward`` as zeros (default) or None."""
+        self._materialize = value
+
+    def apply(self, g, xp, create_graph: bool) -> list:
+        """Run the user's ``backward`` on Tensors; check and return one gradient per input."""
+        grads = [g] if self.n_outputs == 1 else list(g)
+        if getattr(self, "_materialize", True):
+            grads = [xp.zeros(shape, dtype) if gk is None else gk
+                     for gk, (shape, dtype) in zip(grads, self._out_meta)]
+        with set_grad_enabled(create_graph):
+            result = self._function.backward(self, *[to_user(gk) for gk in grads])
+        result = result if isinstance(result, tuple) else (result,)
+        n = len(self.next_functions)
+        if len(result) < n or any(r is not None for r in result[n:]):
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of "
+                               f"gradients (expected {n}, got {len(result)})")
+        return [None if nxt is None or r is None else self._checked(i, r, xp, create_graph)
+                for i, ((nxt, _), r) in enumerate(zip(self.next_functions, result))]
+
+    def _checked(self, i: int, r: Tensor, xp, create_graph: bool):
+        """Input ``i``'s gradient, summed to its shape when it broadcasts, else an error."""
+        shape, got = self._shapes[i], tuple(r.shape)
+        if got != shape:
+            try:
+                fits = np.broadcast_shapes(got, shape) == got
+            except ValueError:
+                fits = False
+            if not fits:
+                raise RuntimeError(
+                    f"Function {self.name()} returned an invalid gradient at index {i} - got "
+                    f"{list(got)} but expected shape compatible with {list(shape)}")
+        return self._fit(r if create_graph else r._data, i, xp, create_graph)
+
+
+class FunctionMeta(type):
+    """Gives each Function subclass its own node class, ``<ClassName>Backward``."""
+
+    def __init__(cls, name: str, bases: tuple, namespace: dict) -> None:
+        super().__init__(name, bases, namespace)
+        cls._backward_cls = type(f"{name}Backward", (BackwardCFunction,),
+                                 {"_function": cls, "__module__": "chainrule.autograd.function"})
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class for custom differentiable operations.
+
+    Subclasses define ``forward(ctx, *args)`` (or ``forward(*args)`` plus
+    ``setup_context(ctx, inputs, output)``) and ``backward(ctx, *grad_outputs)``,
+    which returns one gradient (or None) per input; call them with ``apply``.
+    """
+
+    @staticmethod
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        """Computes the outputs (runs with grad disabled)."""
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple, output: Any) -> Any:
+        """Saves what ``backward`` needs (only when ``forward`` takes no ctx)."""
+        return _SETUP_NOT_OVERRIDDEN
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        """Gradients of the inputs from the gradients of the outputs."""
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward mode "
+                                  "AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Runs ``forward`` and records one node for the whole call."""
+        ctx = object.__new__(cls._backward_cls)
+        _init_node(ctx, args)
+        custom_setup = cls.setup_context is not Function.setup_context
+        with no_grad():
+            output = cls.forward(*args, **kwargs) if custom_setup else cls.forward(ctx, *args,
+                                                                                   **kwargs)
+        if custom_setup:
+            cls.setup_context(ctx, args, output)
+        recording = _dispatch._grad_state.grad_enabled and any(ctx.needs_input_grad)
+        return _outputs(ctx, args, output, recording)
+
+
+_SETUP_NOT_OVERRIDDEN = object()
+
+
+def _init_node(ctx: BackwardCFunction, args: tuple) -> None:
+    ctx.prim = None
+    ctx.next_functions = tuple(_edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+    ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+    ctx._needs = tuple(i for i, need in enumerate(ctx.needs_input_grad) if need)
+    ctx._shapes = [a._data.shape if isinstance(a, Tensor) else () for a in args]
+    ctx._dtypes = [a._dtype.np if isinstance(a, Tensor) else None for a in args]
+    ctx._attrs = {}
+    ctx._saved = ctx._out = ctx._hooks = None
+    ctx._dirty = ctx._non_diff = ()
+
+
+def _outputs(ctx: BackwardCFunction, args: tuple, output: Any, recording: bool) -> Any:
+    """The outputs, each joined to the graph as output k of ``ctx``."""
+    single = not isinstance(output, tuple)
+    outs = [output] if single else list(output)
+    tensors = [o for o in outs if isinstance(o, Tensor)]
+    ctx.n_outputs = max(len(tensors), 1)
+    ctx._out_meta = [(t._data.shape, t._dtype.np) for t in tensors]
+    k = 0
+    for i, o in enumerate(outs):
+        if not isinstance(o, Tensor):
+            continue
+        if any(o is a for a in args) and not any(o is d for d in ctx._dirty):
+            o = outs[i] = wrap(o._data)  # an input returned as is: a new alias of it
+        if recording and not any(o is n for n in ctx._non_diff):
+            o._grad_fn, o._requires_grad, o._out_nr = ctx, True, k
+        k += 1
+    return outs[0] if single else tuple(outs)
+
+
+def once_differentiable(fn: Callable) -> Callable:
+    """Decorates a ``backward`` that is not itself differentiable (runs it under no_grad)."""
+    @functools.wraps(fn)
+    def wrapper(ctx: Any, *args: Any) -> Any:
+        with no_grad():
+            return fn(ctx, *args)
+    return wrapper
+
+
+FunctionCtx = BackwardCFunction
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]
