@@ -18,6 +18,7 @@ from . import autograd, linalg, nn
 from .autograd import api as _autograd_api
 from .autograd import function as _function
 from .autograd import gradcheck as _gradcheck
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _dtype, _errors
+from .autograd.anomaly_mode import record_stack
+from .autograd.anomaly_mode import state as _anomaly
 from .autograd.grad_mode import state as _grad_state
 from .autograd.node import AccumulateGrad, hooks_of
 from .backend import numpy_backend
@@ -204,6 +206,8 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
         node._saved = saved
     if save_out:
         node._out = (out, [0], 0)
+    if _anomaly.enabled:
+        record_stack(node)
     return node
 
 

@@ -6,6 +6,7 @@ and no Tensor: nodes ``apply`` their rules, ``AccumulateGrad`` nodes add into le
 from __future__ import annotations
 
 from ..backend import namespace_of
+from . import anomaly_mode as _anomaly
 from . import node as _node
 from .node import AccumulateGrad
 
@@ -143,7 +144,10 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
             continue
         if needed is not None and node not in needed:
             continue
-        grads_in = node.apply(g, xp, create_graph)
+        if _anomaly.state.enabled:
+            grads_in = _anomaly.run_checked(node, node.apply, g, xp, create_graph)
+        else:
+            grads_in = node.apply(g, xp, create_graph)
         if node._hooks is not None and node._hooks.post:
             grads_in = _run_post_hooks(node, grads_in, g)
         if not retain_graph:

@@ -14,6 +14,8 @@ import numpy as np
 from .. import _dispatch, _errors
 from .._dispatch import _edge, wrap
 from .._tensor import Tensor
+from .anomaly_mode import record_stack
+from .anomaly_mode import state as _anomaly
 from .grad_mode import no_grad, set_grad_enabled
 from .node import FREED, Node, to_user
 
@@ -135,6 +137,8 @@ class Function(metaclass=FunctionMeta):
         if custom_setup:
             cls.setup_context(ctx, args, output)
         recording = _dispatch._grad_state.grad_enabled and any(ctx.needs_input_grad)
+        if recording and _anomaly.enabled:
+            record_stack(ctx)
         return _outputs(ctx, args, output, recording)
 
 
