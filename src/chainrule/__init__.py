@@ -17,6 +17,7 @@ from .functional import *  # noqa: F401,F403  (the torch.* functions)
 from . import autograd, linalg, nn
 from .autograd import api as _autograd_api
 from .autograd import function as _function
+from .autograd import functional as _autograd_functional
 from .autograd import gradcheck as _gradcheck
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
@@ -35,6 +36,8 @@ autograd.gradgradcheck = _gradcheck.gradgradcheck
 autograd.GradcheckError = _gradcheck.GradcheckError
 autograd.Function = _function.Function
 autograd.function = _function
+autograd.functional = _autograd_functional
+from . import func  # noqa: E402  (needs the autograd API above)
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
