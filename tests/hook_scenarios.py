@@ -45,3 +45,24 @@ def node_prehook_replaces(torch: ModuleType) -> list:
 
 
 SCENARIOS = [order_and_replacement, hook_replaces_nonleaf_grad, node_prehook_replaces]
+
+
+def saved_tensor_hooks(torch: ModuleType) -> list:
+    """Every saved tensor goes through pack when saved and unpack when backward needs it."""
+    log: list = []
+
+    def pack(t):
+        log.append(("pack", tuple(t.shape)))
+        return t.detach() * 1
+
+    def unpack(t):
+        log.append(("unpack", tuple(t.shape)))
+        return t
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = (x * x).exp()
+    y.sum().backward()
+    return log + [[round(v, 3) for v in x.grad.tolist()]]
+
+
+SCENARIOS.append(saved_tensor_hooks)

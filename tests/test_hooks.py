@@ -38,3 +38,9 @@ def test_handle_as_context_manager_removes():
         (x * 2).sum().backward()
     (x * 2).sum().backward()
     assert calls == [1]
+
+
+def test_saved_tensor_hooks_pack_and_unpack():
+    from hook_scenarios import saved_tensor_hooks
+    assert saved_tensor_hooks(torch) == [("pack", (2,))] * 3 + [("unpack", (2,))] * 3 + [
+        [5.437, 218.393]]

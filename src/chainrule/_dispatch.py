@@ -11,7 +11,7 @@ from . import _dtype, _errors
 from .autograd.anomaly_mode import record_stack
 from .autograd.anomaly_mode import state as _anomaly
 from .autograd.grad_mode import state as _grad_state
-from .autograd.node import AccumulateGrad, hooks_of
+from .autograd.node import AccumulateGrad, Packed, hooks_of, saved_hooks
 from .backend import numpy_backend
 from .primitives import indexing as _indexing
 
@@ -158,6 +158,12 @@ def _wrap_outputs(prim, inputs: tuple, outs, node) -> tuple:
     return tuple(tensors)
 
 
+def pack(t) -> Packed:
+    """``t`` through the innermost saved_tensors_hooks' pack hook."""
+    pack_hook, unpack_hook = saved_hooks[-1]
+    return Packed(pack_hook(t), unpack_hook)
+
+
 def _floating(out) -> bool:
     """Only floating-point results join the graph (PyTorch: integer outputs need no grad)."""
     first = out[0] if type(out) is tuple or type(out) is list else out
@@ -200,12 +206,12 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
             if isinstance(a, Tensor):
                 if snapshot and j == 0:
                     a = a._snapshot()
-                saved[j] = (a, a._vc[0])
+                saved[j] = (a, a._vc[0]) if not saved_hooks else (pack(a), None)
             else:
                 saved[j] = (arrays[j], None)
         node._saved = saved
     if save_out:
-        node._out = (out, [0], 0)
+        node._out = (out, [0], 0) if not saved_hooks else (pack(wrap(out, node)), [0], 0)
     if _anomaly.enabled:
         record_stack(node)
     return node

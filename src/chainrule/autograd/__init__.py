@@ -5,7 +5,7 @@ user-facing half (``backward``, ``grad``, ``gradcheck``, ``Function``) lives in
 ``api``, ``gradcheck`` and ``function``, which ``chainrule/__init__.py`` imports
 after Tensor exists and publishes here.
 """
-from . import anomaly_mode, engine, grad_mode, node
+from . import anomaly_mode, engine, grad_mode, graph, node
 from .anomaly_mode import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -22,6 +22,6 @@ from .grad_mode import (
 )
 
 __all__ = ["anomaly_mode", "detect_anomaly", "is_anomaly_check_nan_enabled",
-           "is_anomaly_enabled", "set_detect_anomaly", "engine", "grad_mode", "node",
+           "is_anomaly_enabled", "set_detect_anomaly", "engine", "grad_mode", "graph", "node",
            "enable_grad", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled",
            "no_grad", "set_grad_enabled"]

@@ -17,7 +17,7 @@ from .._tensor import Tensor
 from .anomaly_mode import record_stack
 from .anomaly_mode import state as _anomaly
 from .grad_mode import no_grad, set_grad_enabled
-from .node import FREED, Node, to_user
+from .node import FREED, Node, saved_hooks, to_user
 
 
 class BackwardCFunction(Node):
@@ -31,7 +31,9 @@ class BackwardCFunction(Node):
 
     def save_for_backward(self, *tensors) -> None:
         """Saves tensors (or None) for ``backward``; they are checked for in-place changes."""
-        self._saved = [(t, t._vc[0]) if isinstance(t, Tensor) else (t, None) for t in tensors]
+        self._saved = [(t, None) if not isinstance(t, Tensor) else
+                       (_dispatch.pack(t), None) if saved_hooks else (t, t._vc[0])
+                       for t in tensors]
 
     @property
     def saved_tensors(self) -> tuple:

@@ -22,6 +22,24 @@ diff_namespace = None  # the differentiable "xp" that rules run on under create_
 FREED = "freed"  # what saved slots hold after release()
 
 
+class Packed:
+    """A saved tensor as a ``saved_tensors_hooks`` pack hook returned it."""
+
+    __slots__ = ("obj", "unpack")
+
+    def __init__(self, obj, unpack) -> None:
+        self.obj, self.unpack = obj, unpack
+
+    def get(self, create_graph: bool):
+        """The unpacked tensor (its array unless the backward records a graph)."""
+        t = self.unpack(self.obj)
+        return t if create_graph else t._data
+
+
+#: The active (pack, unpack) hooks, innermost last (autograd.graph.saved_tensors_hooks).
+saved_hooks: list = []
+
+
 class Hooks:
     """A node's rarely used parts, made on first use so plain nodes stay small.
 
@@ -135,8 +153,8 @@ class Node:
         if self._saved is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
         value, version = self._saved[j]
-        if version is None:  # a constant (Python number or plain array)
-            return value
+        if version is None:  # a constant (Python number or plain array), or a packed tensor
+            return value.get(create_graph) if type(value) is Packed else value
         if value._vc[0] != version:
             fn = value._grad_fn
             raise _errors.modified_by_inplace(value._dtype, value._data.shape,
@@ -149,6 +167,8 @@ class Node:
         if self._out is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
         out, vc, version = self._out
+        if type(out) is Packed:
+            return out.get(create_graph)
         if vc[0] != version:
             raise _errors.modified_by_inplace(from_numpy_dtype(out.dtype), out.shape,
                                               self.name(), 0, vc[0], version)
@@ -281,8 +301,8 @@ def getter_input(j: int):
         if saved is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
         value, version = saved[j]
-        if version is None or (value._vc[0] == version and not create_graph):
-            return value if version is None else value._data
+        if version is not None and value._vc[0] == version and not create_graph:
+            return value._data
         return node.saved_input(j, create_graph)
     get.input_index = j
     return get
