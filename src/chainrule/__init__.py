@@ -37,7 +37,7 @@ autograd.GradcheckError = _gradcheck.GradcheckError
 autograd.Function = _function.Function
 autograd.function = _function
 autograd.functional = _autograd_functional
-from . import func  # noqa: E402  (needs the autograd API above)
+from . import func, utils  # noqa: E402  (need the autograd API above)
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
