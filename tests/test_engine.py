@@ -1897,3 +1897,33 @@ class TestNoReferenceCycles:
             refs = _refs(y)
             del y
             assert _all_dead(refs)
+
+
+class TestGradcheckApi:
+    """gradcheck's PyTorch arguments: fast_mode, raise_exception, the worst element."""
+
+    @staticmethod
+    def _wrong():
+        class Wrong(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 3
+        return Wrong.apply
+
+    @pytest.mark.parametrize("fast_mode", [False, True])
+    def test_mismatch_names_the_worst_element(self, fast_mode):
+        x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+        with pytest.raises(torch.autograd.GradcheckError) as err:
+            torch.autograd.gradcheck(self._wrong(), (x,), fast_mode=fast_mode)
+        message = str(err.value)
+        assert message.startswith("Jacobian mismatch for output 0 with respect to input 0,\n")
+        assert "The max per-element difference is: 1.0000000000" in message
+        assert not torch.autograd.gradcheck(self._wrong(), (x,), raise_exception=False)
+
+    def test_fast_mode_passes_on_correct_gradients(self):
+        x = torch.tensor([[1.0, 2.0], [0.5, -1.0]], dtype=torch.float64, requires_grad=True)
+        assert torch.autograd.gradcheck(lambda a: (a @ a).sin(), (x,), fast_mode=True)
