@@ -17,7 +17,7 @@ oracle: $(VENV)/.installed  ## install torch==2.13.0 (CPU) so tests/oracle run
 	$(PY) -m pip install -q torch==2.13.0
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks scripts
 
 test: lint  ## ruff, then the whole suite (tests/oracle skip plainly without torch)
 	$(PY) -m pytest tests -q
