@@ -111,3 +111,44 @@ def concatenate(arrays, axis: int = 0) -> Tensor:
 
 
 sign, cos, sin, log, exp, sqrt, tanh = M.sign, M.cos, M.sin, M.log, M.exp, M.sqrt, M.tanh
+
+
+# -- joining and gather/scatter rules (primitives/joining.py, primitives/gather.py) ---------------
+
+from ..primitives import joining as _J  # noqa: E402
+
+
+def asarray(x) -> Tensor:
+    """``x`` as a Tensor: a plain array (an index count, a mask) becomes a constant."""
+    return _t(x)
+
+
+def concatenate(arrays, axis: int = 0) -> Tensor:  # noqa: F811 - replaces the placeholder above
+    """Join tensors along ``axis`` (CatBackward0)."""
+    arrays = [_t(a) for a in arrays]
+    return call(_J.cat, tuple(arrays), {"axis": axis, "sizes": tuple(a._data.shape[axis] for a in arrays)})
+
+
+def stack(arrays, axis: int = 0) -> Tensor:
+    """Join equally shaped tensors along a new dim ``axis`` (StackBackward0)."""
+    return call(_J.stack, tuple(_t(a) for a in arrays), {"axis": axis})
+
+
+def flip(x, axis) -> Tensor:
+    """``x`` reversed along the dims ``axis`` (FlipBackward0)."""
+    return call(_J.flip, (_t(x),), {"axis": tuple(axis)})
+
+
+def roll(x, shift, axis=None) -> Tensor:
+    """``x`` rolled by ``shift`` along ``axis`` (flattened when None) (RollBackward0)."""
+    return call(_J.roll, (_t(x),), {"shift": tuple(shift), "axis": axis})
+
+
+def rot90(x, k: int = 1, axes: tuple = (0, 1)) -> Tensor:
+    """``x`` rotated ``k`` quarter turns in the plane ``axes`` (Rot90Backward0)."""
+    return call(_J.rot90, (_t(x),), {"k": k % 4, "axes": tuple(axes)})
+
+
+def triu(x, k: int = 0) -> Tensor:
+    """The upper triangle of (a batch of) matrices, from diagonal ``k`` up (TriuBackward0)."""
+    return call(_J.triu, (_t(x),), {"k": k})
