@@ -152,3 +152,11 @@ def rot90(x, k: int = 1, axes: tuple = (0, 1)) -> Tensor:
 def triu(x, k: int = 0) -> Tensor:
     """The upper triangle of (a batch of) matrices, from diagonal ``k`` up (TriuBackward0)."""
     return call(_J.triu, (_t(x),), {"k": k})
+
+
+# -- elementwise rules (primitives/elementwise.py) ------------------------------------------------
+
+from . import elementwise as _E  # noqa: E402
+
+sinh, cosh, floor, trunc, fmod, isfinite = (_E.sinh, _E.cosh, _E.floor, _E.trunc, _E.fmod,
+                                            _E.isfinite)
