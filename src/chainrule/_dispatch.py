@@ -110,13 +110,14 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
         out = prim.fn(numpy_backend, *arrays, **attrs) if attrs else prim.fn(numpy_backend, *arrays)
     except (ValueError, TypeError, IndexError) as err:
         _raise_numpy_error(prim, arrays, err)
-    node = None
-    if requires and _grad_state.grad_enabled and prim.differentiable and _floating(out):
-        node = record(prim, inputs, arrays, attrs, out)
     if prim.multi_output:
-        return _wrap_outputs(prim, inputs, out, node)
+        return _wrap_outputs(prim, inputs, arrays, attrs, out, requires)
+    dtype = _from_np[out.dtype]
+    node = None  # only floating-point results join the graph (integer outputs need no grad)
+    if requires and dtype.category == _FLOAT and prim.differentiable and _grad_state.grad_enabled:
+        node = record(prim, inputs, arrays, attrs, out)
     t = _new_tensor(Tensor)  # wrap(), inlined for the hot path
-    t._data, t._dtype, t._grad_fn, t._requires_grad = out, _from_np[out.dtype], node, node is not None
+    t._data, t._dtype, t._grad_fn, t._requires_grad = out, dtype, node, node is not None
     t._grad = t._base = t._accum = None
     t._out_nr = 0
     t._vc = [0] if node is None or node._out is None else node._out[1]
@@ -143,9 +144,12 @@ def refresh_view(t) -> None:
     t._view_ver = t._vc[0]
 
 
-def _wrap_outputs(prim, inputs: tuple, outs, node) -> tuple:
+def _wrap_outputs(prim, inputs: tuple, arrays: list, attrs: dict, outs, requires: bool) -> tuple:
     """Tensors for each output of a multi-output primitive (output k is edge (node, k))."""
-    if node is not None:
+    node = None
+    if (requires and prim.differentiable and _grad_state.grad_enabled
+            and outs[0].dtype.kind == "f"):
+        node = record(prim, inputs, arrays, attrs, outs)
         node.n_outputs = len(outs)
         node._out_meta = [(o.shape, o.dtype) for o in outs]
     tensors = []
@@ -162,12 +166,6 @@ def pack(t) -> Packed:
     """``t`` through the innermost saved_tensors_hooks' pack hook."""
     pack_hook, unpack_hook = saved_hooks[-1]
     return Packed(pack_hook(t), unpack_hook)
-
-
-def _floating(out) -> bool:
-    """Only floating-point results join the graph (PyTorch: integer outputs need no grad)."""
-    first = out[0] if type(out) is tuple or type(out) is list else out
-    return first.dtype.kind == "f"
 
 
 def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool = False):

@@ -7,7 +7,6 @@ gradient then warns with that stack and names the node.
 from __future__ import annotations
 
 import os
-import threading
 import traceback
 import warnings
 from typing import Any
@@ -17,7 +16,9 @@ import numpy as np
 from .grad_mode import _GradModeContext
 
 
-class _State(threading.local):
+class _State:
+    """Process-wide, as PyTorch's anomaly mode (unlike grad mode, it is not per thread)."""
+
     enabled = False
     check_nan = True
 
