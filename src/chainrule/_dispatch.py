@@ -5,6 +5,8 @@ No Node is made when grad is disabled or no input requires grad.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import _dtype, _errors
@@ -46,11 +48,17 @@ def _new_accumulator(t):
     return t._accum
 
 
-def _promote(prim, inputs: tuple, arrays: list) -> None:
-    """Cast ``arrays`` in place to PyTorch's result dtype for ``prim``."""
+def _result_dtype(prim, inputs: tuple):
+    """PyTorch's result dtype of ``prim`` on ``inputs`` (integers to float for "float")."""
     res = _dtype.result_type(inputs)
     if prim.dtype_rule == "float" and res.category != _FLOAT:
         res = _dtype.default.value
+    return res
+
+
+def _promote(prim, inputs: tuple, arrays: list) -> None:
+    """Cast ``arrays`` in place to PyTorch's result dtype for ``prim``."""
+    res = _result_dtype(prim, inputs)
     for i, a in enumerate(arrays):
         if isinstance(a, (_ndarray, _generic)):
             if a.dtype != res.np:
@@ -246,6 +254,13 @@ def check_inplace(t) -> None:
     base = t._base
     if base is not None and base._grad_fn is None and base._requires_grad:
         raise RuntimeError(_errors.VIEW_OF_LEAF_INPLACE)
+    fn = t._grad_fn
+    if base is not None and fn is not None and fn._multi:
+        raise RuntimeError(
+            f"Output {t._out_nr} of {re.sub(r'Backward[0-9]*$', '', fn.name())} is a view and "
+            "is being modified inplace. This view is the output of a function that returns "
+            "multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
 
 
 def _write(t, out) -> None:
@@ -279,7 +294,7 @@ def call_inplace(prim, inputs: tuple, attrs: dict = _EMPTY):
     if out.shape != shape:
         raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast "
                            f"shape {list(out.shape)}")
-    res = _from_np[out.dtype]
+    res = _result_dtype(prim, inputs) if prim.dtype_rule is not None else _from_np[out.dtype]
     if res is not t._dtype and not _dtype.can_cast(res, t._dtype):
         raise RuntimeError(f"result type {res.c_name} can't be cast to the desired output "
                            f"type {t._dtype.c_name}")

@@ -481,7 +481,6 @@ class Tensor:
     __le__ = _binary(P.le)
     __gt__ = _binary(P.gt)
     __ge__ = _binary(P.ge)
-    __and__ = _binary(P.logical_and)
 
     def __rsub__(self, other):
         other = _operand(other)

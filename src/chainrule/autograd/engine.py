@@ -49,7 +49,7 @@ def _needed(targets: list, parents: dict, run_targets: bool) -> set:
 
 def _add(buffers: dict, node, nr: int, g, owned: bool, create_graph: bool) -> None:
     """Sum ``g`` into ``node``'s buffer, writing in place only into arrays the walk owns."""
-    if node.n_outputs != 1:  # one slot per output, summed out of place
+    if node._multi:  # one slot per output, summed out of place
         entry = buffers.setdefault(node, [[None] * node.n_outputs, False])
         entry[0][nr] = g if entry[0][nr] is None else entry[0][nr] + g
         return
@@ -66,7 +66,7 @@ def _add(buffers: dict, node, nr: int, g, owned: bool, create_graph: bool) -> No
 def _run_pre_hooks(node, g):
     """Tensor hooks (each may replace its output's gradient), retain_grad, node pre-hooks."""
     hooks = node._hooks
-    single = node.n_outputs == 1
+    single = not node._multi
     grads = [g] if single else list(g)
     for nr, hook in list(hooks.tensor_pre) + hooks.retain:
         if grads[nr] is not None:
@@ -83,7 +83,7 @@ def _run_pre_hooks(node, g):
 def _run_post_hooks(node, grads_in: list, g) -> list:
     """Node post-hooks: each sees (grad_inputs, grad_outputs) and may replace grad_inputs."""
     for hook in list(node._hooks.post):
-        result = hook(grads_in, (g,) if node.n_outputs == 1 else tuple(g))
+        result = hook(grads_in, tuple(g) if node._multi else (g,))
         if result is not None:
             grads_in = list(result)
     return grads_in
@@ -98,7 +98,7 @@ def _propagate(node, g, grads_in: list, buffers: dict, deps: dict, ready: list,
         if gi is not None:
             # a rule's fresh result may be summed into in place; g itself or a view may not
             owned = gi is not g and getattr(gi, "base", None) is None
-            if nxt in buffers or nxt.n_outputs != 1:
+            if nxt in buffers or nxt._multi:
                 _add(buffers, nxt, nr, gi, owned, create_graph)
             else:
                 buffers[nxt] = [gi, owned]
@@ -160,4 +160,4 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
 
 def _output_grad(g, node, nr: int):
     """The captured gradient of output ``nr`` of ``node`` (None if none arrived)."""
-    return g[nr] if g is not None and node.n_outputs != 1 else g
+    return g[nr] if g is not None and node._multi else g

@@ -61,7 +61,7 @@ class BackwardCFunction(Node):
 
     def apply(self, g, xp, create_graph: bool) -> list:
         """Run the user's ``backward`` on Tensors; check and return one gradient per input."""
-        grads = [g] if self.n_outputs == 1 else list(g)
+        grads = list(g) if self._multi else [g]
         if getattr(self, "_materialize", True):
             grads = [xp.zeros(shape, dtype) if gk is None else gk
                      for gk, (shape, dtype) in zip(grads, self._out_meta)]
@@ -165,6 +165,7 @@ def _outputs(ctx: BackwardCFunction, args: tuple, output: Any, recording: bool) 
     outs = [output] if single else list(output)
     tensors = [o for o in outs if isinstance(o, Tensor)]
     ctx.n_outputs = max(len(tensors), 1)
+    ctx._multi = ctx.n_outputs > 1
     ctx._out_meta = [(t._data.shape, t._dtype.np) for t in tensors]
     k = 0
     for i, o in enumerate(outs):

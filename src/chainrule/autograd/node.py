@@ -111,6 +111,7 @@ class Node:
     """One recorded operation of the backward graph (what ``tensor.grad_fn`` returns)."""
 
     n_outputs = 1  # MultiNode overrides it per instance
+    _multi = False  # gradients arrive as one list per node (one slot per output)
 
     __slots__ = ("prim", "next_functions", "_needs", "_shapes", "_dtypes", "_attrs", "_saved",
                  "_out", "_hooks", "__weakref__")
@@ -223,6 +224,7 @@ class MultiNode(Node):
     """A node with several outputs (split, unbind, custom Functions): g is a list."""
 
     __slots__ = ("n_outputs", "_out_meta")
+    _multi = True
 
     def apply(self, g: list, xp, create_graph: bool) -> list:
         """As Node.apply; missing output gradients are zeros of the output's shape."""
@@ -245,6 +247,7 @@ class AccumulateGrad:
     next_functions = ()
     _needs = ()
     n_outputs = 1
+    _multi = False
 
     def __init__(self, variable) -> None:
         # the leaf holds its AccumulateGrad; the node refers back weakly (no cycle)

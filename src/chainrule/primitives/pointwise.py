@@ -205,7 +205,9 @@ sign.defvjp(x=lambda g: g * 0)
 
 @primitive("CloneBackward0", dtype=None)
 def clone(xp, x):
-    return xp.array(x, copy=True)
+    # PyTorch keeps a dense layout (a transpose stays transposed) but makes an expanded
+    # (overlapping, zero-stride) tensor contiguous
+    return xp.array(x, copy=True, order="C" if 0 in getattr(x, "strides", ()) else "K")
 
 
 clone.defvjp(x=lambda g: g)
