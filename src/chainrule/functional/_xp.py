@@ -160,3 +160,39 @@ from . import elementwise as _E  # noqa: E402
 
 sinh, cosh, floor, trunc, fmod, isfinite = (_E.sinh, _E.cosh, _E.floor, _E.trunc, _E.fmod,
                                             _E.isfinite)
+
+
+# -- reduction rules (primitives/reduction.py, primitives/sorting.py) -----------------------------
+
+from . import reduction as _Rd  # noqa: E402
+
+
+def sum(x, axis=None, keepdims: bool = False) -> Tensor:
+    """Sum over ``axis`` (an int, a tuple, or None for all)."""
+    x = _t(x)
+    if axis is None:
+        axis = tuple(range(x._data.ndim))
+    return M.sum(x, axis, keepdims)
+
+
+def prod(x, axis: int, keepdims: bool = False) -> Tensor:
+    """Product along one ``axis``."""
+    return _Rd.prod(_t(x), axis, keepdims)
+
+
+def cumsum(x, axis: int) -> Tensor:
+    """Cumulative sum along ``axis`` (bools count in int64)."""
+    return _Rd.cumsum(_t(x), axis)
+
+
+def cumprod(x, axis: int) -> Tensor:
+    """Cumulative product along ``axis``."""
+    return _Rd.cumprod(_t(x), axis)
+
+
+def any(x) -> Tensor:
+    """Whether any element is nonzero (a 0-d bool tensor; ``if`` reads it)."""
+    return _Rd.any(_t(x))
+
+
+abs, isnan, logical_and, logical_or = M.abs, _E.isnan, _E.logical_and, _E.logical_or
