@@ -19,6 +19,8 @@ CONTRACT = (
     "transpose", "swapaxes", "expand_dims", "squeeze", "broadcast_to", "zeros_like",
     "ones_like", "copyto", "float32", "float64", "outer", "sum_to", "ensure_array", "cast",
     "embed", "accumulate_into", "embed_zero", "put_key", "reciprocal", "logical_and",
+    # sliding windows: convolution, pooling, unfold/fold
+    "windows", "constant_pad", "im2col", "col2im",
     # pointwise math, rounding, tests and bitwise ops (primitives/elementwise.py)
     "exp2", "expm1", "log2", "log10", "log1p", "tan", "arcsin", "arccos", "arctan", "arctan2",
     "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "rint", "trunc", "fmod",

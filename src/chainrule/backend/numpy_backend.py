@@ -60,6 +60,89 @@ def put_key(x, key, value):
     return out
 
 
+# -- sliding windows (convolution, pooling, unfold/fold) -------------------------------------
+# (NumPy's star import shadows max/any here: the builtins are spelled out)
+
+from builtins import any as _any  # noqa: E402
+from builtins import max as _max  # noqa: E402
+
+
+def windows(x, kernel: tuple, dilation: tuple, stride: tuple):
+    """A read-only strided view (*lead, *out, *kernel) of ``x``'s sliding windows over its
+    last ``len(kernel)`` dims (no padding, no copy)."""
+    n = len(kernel)
+    lead, spatial = x.shape[:-n], x.shape[-n:]
+    out = tuple(_max((size - d * (k - 1) - 1) // s + 1, 0)
+                for size, k, d, s in zip(spatial, kernel, dilation, stride))
+    st = x.strides
+    strides = st[:-n] + tuple(t * s for t, s in zip(st[-n:], stride)) + tuple(
+        t * d for t, d in zip(st[-n:], dilation))
+    return _np.lib.stride_tricks.as_strided(x, lead + out + tuple(kernel), strides, writeable=False)
+
+
+def constant_pad(x, pad_width: tuple, value=0):
+    """``x`` padded by ``value``: ``pad_width`` holds a (before, after) pair per dim, where a
+    negative amount crops instead. Always a new array."""
+    grow = [(_max(lo, 0), _max(hi, 0)) for lo, hi in pad_width]
+    out = _np.pad(x, grow, constant_values=value) if _any(lo or hi for lo, hi in grow) else x
+    key = tuple(slice(_max(-lo, 0), n - _max(-hi, 0)) for (lo, hi), n in zip(pad_width, out.shape))
+    return _np.array(out[key], order="C")
+
+
+def im2col(x, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
+           batch_last: bool = False):
+    """Columns (N, C * prod(kernel), L) of ``x`` (N, C, *spatial): one column per window.
+
+    ``padding`` holds a (before, after) pair of zeros per spatial dim (a negative amount
+    crops). ``batch_last``: one (C * prod(kernel), N * L) matrix instead, so that a
+    convolution is one matrix product (NumPy's stacked matmul is several times slower)."""
+    n = len(kernel)
+    if _any(lo or hi for lo, hi in padding):
+        x = constant_pad(x, ((0, 0),) * (x.ndim - n) + tuple(padding))
+    win = windows(x, kernel, dilation, stride)  # (N, C, *out, *kernel)
+    lead = x.ndim - n
+    taps = tuple(range(lead + n, lead + 2 * n))
+    spots = tuple(range(lead, lead + n))
+    size = 1
+    for k in kernel:
+        size *= k
+    if batch_last:  # (C, *kernel, N, *out)
+        return win.transpose((1,) + taps + (0,) + spots).reshape(x.shape[1] * size, -1)
+    cols = win.transpose(tuple(range(lead)) + taps + spots)  # (N, C, *kernel, *out)
+    return cols.reshape(x.shape[:lead - 1] + (x.shape[lead - 1] * size, -1))
+
+
+def col2im(cols, size: tuple, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
+           batch_last: bool = False):
+    """The adjoint of ``im2col``: columns (N, C * prod(kernel), L), or (C * prod(kernel),
+    N * L) with ``batch_last``, summed back into an (N, C, *size) image, overlapping windows
+    adding up. A negative ``after`` padding leaves zeros past the windows' reach (a
+    transposed convolution's output_padding)."""
+    n = len(kernel)
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
+    out_sizes = tuple(_max((p - d * (k - 1) - 1) // s + 1, 0)
+                      for p, k, d, s in zip(padded, kernel, dilation, stride))
+    if batch_last:  # work in (C, N, ...) and put the batch first at the end
+        lead = (cols.shape[0] // _np.prod(kernel, dtype=int),)
+        blocks = cols.reshape(lead + tuple(kernel) + (-1,) + out_sizes)
+        blocks = _np.moveaxis(blocks, n + 1, 1)  # (C, N, *kernel, *out)
+        lead = blocks.shape[:2]
+    else:
+        lead = cols.shape[:-2]
+        blocks = cols.reshape(lead + (-1,) + tuple(kernel) + out_sizes)  # (N, C, *kernel, *out)
+        lead = blocks.shape[:len(lead) + 1]
+    room = tuple(_max(p, lo + s) for p, s, (lo, _) in zip(padded, size, padding))
+    out = _np.zeros(lead + room, dtype=cols.dtype)
+    # one strided add per kernel offset (prod(kernel) adds, each over every window)
+    for offset in _np.ndindex(*kernel):
+        key = tuple(slice(k * d, k * d + s * (o - 1) + 1, s)
+                    for k, d, s, o in zip(offset, dilation, stride, out_sizes))
+        out[(Ellipsis,) + key] += blocks[(Ellipsis,) + offset + (slice(None),) * n]
+    if _any(lo or hi for lo, hi in padding):
+        out = out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, padding))]
+    return _np.ascontiguousarray(_np.swapaxes(out, 0, 1) if batch_last else out)
+
+
 # -- the error function family (NumPy has none): computed in float64, returned in x's dtype --
 
 _ERF = _np.frompyfunc(_math.erf, 1, 1)

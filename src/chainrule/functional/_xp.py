@@ -113,6 +113,46 @@ def concatenate(arrays, axis: int = 0) -> Tensor:
 sign, cos, sin, log, exp, sqrt, tanh = M.sign, M.cos, M.sin, M.log, M.exp, M.sqrt, M.tanh
 
 
+# -- convolution, pooling and normalization rules (primitives/conv.py, primitives/norm.py) --------
+
+import math  # noqa: E402
+
+from ..primitives import conv as _C  # noqa: E402
+
+
+def multiply(a, b) -> Tensor:
+    """Elementwise product; either operand may be a plain array (a constant)."""
+    return M.mul(_t(a), _t(b))
+
+
+def im2col(x, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
+           batch_last: bool = False) -> Tensor:
+    """Sliding-window columns of ``x`` (Im2ColBackward0: differentiable unfold); with
+    ``batch_last`` one (C*K, N*L) matrix, as the backend's."""
+    cols = call(_C.im2col, (_t(x),), {"kernel": kernel, "dilation": dilation, "padding": padding,
+                                      "stride": stride})
+    if batch_last:
+        cols = reshape(swapaxes(cols, 0, 1), (cols._data.shape[1], -1))
+    return cols
+
+
+def col2im(cols, size: tuple, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple,
+           batch_last: bool = False) -> Tensor:
+    """Columns summed back into an image (Col2ImBackward0: differentiable fold)."""
+    cols = _t(cols)
+    if batch_last:  # (C*K, N*L) -> (N, C*K, L)
+        windows = math.prod(_C._out_sizes(tuple(size), kernel, stride, padding, dilation))
+        ck = cols._data.shape[0]
+        cols = swapaxes(reshape(cols, (ck, cols._data.shape[1] // windows, windows)), 0, 1)
+    return call(_C.col2im, (cols,), {"size": tuple(size), "kernel": kernel, "dilation": dilation,
+                                     "padding": padding, "stride": stride})
+
+
+def constant_pad(x, pad_width: tuple, value=0) -> Tensor:
+    """``x`` padded (or cropped, for negative amounts) by ``value`` (ConstantPadNdBackward0)."""
+    return call(_C.constant_pad_nd, (_t(x),), {"pad_width": pad_width, "value": value})
+
+
 # -- joining and gather/scatter rules (primitives/joining.py, primitives/gather.py) ---------------
 
 from ..primitives import joining as _J  # noqa: E402

@@ -1,4 +1,280 @@
-"""conv primitives (forward and rules, one block per op)."""
+"""Convolution, pooling, padding and resampling primitives (forward and rules, one block per op).
+
+Spatial ops work on (N, C, *spatial) arrays. Kernel sizes, strides and dilations come
+per spatial dim and padding as a (before, after) pair per spatial dim, all settled at
+the public edge. A convolution is im2col (``xp.im2col``: one column per window, the
+batch laid along the columns) and one matrix product (per group); its gradients are the
+adjoint products, the input's summed back with col2im (``xp.col2im``). Under
+``create_graph`` those two are the differentiable unfold/fold below, so every rule here
+differentiates again.
+"""
 from __future__ import annotations
 
-from ._primitive import primitive  # noqa: F401
+import math
+
+from ._primitive import primitive
+
+# -- convolution -----------------------------------------------------------------------------
+
+
+def _out_sizes(sizes: tuple, kernel: tuple, stride: tuple, padding: tuple,
+               dilation: tuple) -> tuple:
+    """How many windows fit along each spatial dim."""
+    return tuple((n + lo + hi - d * (k - 1) - 1) // s + 1
+                 for n, k, s, (lo, hi), d in zip(sizes, kernel, stride, padding, dilation))
+
+
+def _grouped(xp, a, b, groups: int):
+    """a @ b per group: a (g * m, k) and b (g * k, n) stacked by group -> (g * m, n)."""
+    out = xp.matmul(xp.reshape(a, (groups, -1, a.shape[-1])),
+                    xp.reshape(b, (groups, -1, b.shape[-1])))
+    return xp.reshape(out, (-1, out.shape[-1]))
+
+
+def _long_first(xp, a, b):
+    """a @ b as (b^T a^T)^T. OpenBLAS is much faster with the long (N * L) side first: on the
+    (64, 16, 28, 28) benchmark, 44 -> 28 ms forward and 136 -> 21 ms for the weight grad."""
+    return xp.swapaxes(xp.matmul(xp.swapaxes(b, 0, 1), xp.swapaxes(a, 0, 1)), 0, 1)
+
+
+def _batch_first(xp, y, n: int, spatial: tuple):
+    """(O, N * L) -> (N, O, *spatial)."""
+    y = xp.swapaxes(xp.reshape(xp.swapaxes(y, 0, 1), (n, -1, y.shape[0])), 1, 2)
+    return xp.reshape(y, (n, y.shape[1]) + tuple(spatial))
+
+
+def _batch_last(xp, g):
+    """(N, O, *spatial) -> (O, N * L), the layout of the columns' matrix product."""
+    return xp.reshape(xp.swapaxes(xp.reshape(g, (g.shape[0], g.shape[1], -1)), 0, 1),
+                      (g.shape[1], -1))
+
+
+def _conv(xp, x, w, stride: tuple, padding: tuple, dilation: tuple, groups: int):
+    """x (N, C, *S) convolved with w (O, C/groups, *K): out[n, o] = w[o] . window (N, O, *S')."""
+    kernel = tuple(w.shape[2:])
+    cols = xp.im2col(x, kernel, dilation, padding, stride, batch_last=True)  # (C*K, N*L)
+    w2 = xp.reshape(w, (w.shape[0], -1))
+    out = _long_first(xp, w2, cols) if groups == 1 else _grouped(xp, w2, cols, groups)
+    return _batch_first(xp, out, x.shape[0],
+                        _out_sizes(tuple(x.shape[2:]), kernel, stride, padding, dilation))
+
+
+def _conv_input_grad(xp, g, w, size: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                     groups: int):
+    """The adjoint of ``_conv`` in x (a transposed convolution): g (N, O, *S') -> (N, C, *size)."""
+    o = w.shape[0]
+    w_t = xp.swapaxes(xp.reshape(w, (groups, o // groups, -1)), 1, 2)  # (g, C/g*K, O/g)
+    w_t = xp.reshape(w_t, (-1, o // groups))
+    g = _batch_last(xp, g)
+    cols = xp.matmul(w_t, g) if groups == 1 else _grouped(xp, w_t, g, groups)
+    return xp.col2im(cols, size, tuple(w.shape[2:]), dilation, padding, stride, batch_last=True)
+
+
+def _conv_weight_grad(xp, x, g, w_shape: tuple, stride: tuple, padding: tuple,
+                      dilation: tuple, groups: int):
+    """The adjoint of ``_conv`` in w: sum over batch and windows of g * window."""
+    cols = xp.im2col(x, tuple(w_shape[2:]), dilation, padding, stride, batch_last=True)
+    g = _batch_last(xp, g)                                                # (O, N*L)
+    if groups == 1:
+        return xp.reshape(_long_first(xp, g, xp.swapaxes(cols, 0, 1)), w_shape)
+    # each group's rows of g meet its own rows of the columns
+    cols = xp.reshape(xp.swapaxes(xp.reshape(cols, (groups, -1, cols.shape[-1])), 1, 2),
+                      (-1, cols.shape[0] // groups))
+    return xp.reshape(_grouped(xp, g, cols, groups), w_shape)
+
+
+def _bias_grad(xp, g, b_shape: tuple):
+    """The bias was broadcast over batch and space: sum g over them."""
+    return xp.reshape(xp.sum_to(g, (1,) + tuple(b_shape) + (1,) * (len(g.shape) - 2)), b_shape)
+
+
+@primitive("ConvolutionBackward0", dtype=None)
+def convolution(xp, x, w, b, *, stride, padding, dilation, transposed, groups):
+    # a transposed convolution is the input-gradient of the convolution with the same weight;
+    # its output_padding op comes as padding (p, p - op): the windows of the output stop short
+    if transposed:
+        size = tuple((n - 1) * s - lo - hi + d * (k - 1) + 1 for n, s, (lo, hi), d, k in
+                     zip(x.shape[2:], stride, padding, dilation, w.shape[2:]))
+        out = _conv_input_grad(xp, x, w, size, stride, padding, dilation, groups)
+    else:
+        out = _conv(xp, x, w, stride, padding, dilation, groups)
+    if b is None:
+        return out
+    return out + xp.reshape(b, (1, -1) + (1,) * (out.ndim - 2))
+
+
+convolution.defvjp(
+    x=lambda g, w, x_shape, stride, padding, dilation, transposed, groups, xp:
+        _conv(xp, g, w, stride, padding, dilation, groups) if transposed else
+        _conv_input_grad(xp, g, w, tuple(x_shape[2:]), stride, padding, dilation, groups),
+    w=lambda g, x, w_shape, stride, padding, dilation, transposed, groups, xp:
+        _conv_weight_grad(xp, g, x, w_shape, stride, padding, dilation, groups) if transposed
+        else _conv_weight_grad(xp, x, g, w_shape, stride, padding, dilation, groups),
+    b=lambda g, b_shape, xp: _bias_grad(xp, g, b_shape))
+
+
+# -- unfold / fold (im2col / col2im, each the other's adjoint) ------------------------------------
+
+
+@primitive("Im2ColBackward0", dtype=None)
+def im2col(xp, x, *, kernel, dilation, padding, stride):
+    return xp.im2col(x, kernel, dilation, padding, stride)
+
+
+im2col.defvjp(x=lambda g, x_shape, kernel, dilation, padding, stride, xp: xp.col2im(
+    g, tuple(x_shape[len(x_shape) - len(kernel):]), kernel, dilation, padding, stride))
+
+
+@primitive("Col2ImBackward0", dtype=None)
+def col2im(xp, x, *, size, kernel, dilation, padding, stride):
+    return xp.col2im(x, size, kernel, dilation, padding, stride)
+
+
+col2im.defvjp(x=lambda g, kernel, dilation, padding, stride, xp:
+              xp.im2col(g, kernel, dilation, padding, stride))
+
+
+# -- bilinear forms (linear's b + x @ w is primitives.linalg.addmm) ------------------------------
+
+
+@primitive("TrilinearBackward0", dtype=None)
+def trilinear(xp, x1, w, x2):
+    # out[b, o] = sum_ij x1[b, i] w[o, i, j] x2[b, j]  (bilinear's one use of _trilinear)
+    u = xp.matmul(x1, w)                                # (O, B, J): sum_i x1[b, i] w[o, i, j]
+    return xp.ascontiguousarray(xp.swapaxes(xp.sum(u * x2, axis=2), 0, 1))
+
+
+def _trilinear_x1(xp, g, w, x2):
+    # gx1[b, i] = sum_o g[b, o] sum_j w[o, i, j] x2[b, j]
+    v = xp.swapaxes(xp.matmul(w, xp.swapaxes(x2, 0, 1)), 1, 2)    # (O, B, I)
+    return xp.reshape(xp.sum_to(v * xp.expand_dims(xp.swapaxes(g, 0, 1), 2), (1,) + v.shape[1:]),
+                      v.shape[1:])
+
+
+def _trilinear_w(xp, g, x1, x2):
+    # gw[o, i, j] = sum_b g[b, o] x1[b, i] x2[b, j]
+    gx1 = xp.expand_dims(xp.swapaxes(g, 0, 1), 2) * x1             # (O, B, I)
+    return xp.matmul(xp.swapaxes(gx1, 1, 2), x2)
+
+
+trilinear.defvjp(
+    x1=lambda g, w, x2, xp: _trilinear_x1(xp, g, w, x2),
+    w=lambda g, x1, x2, xp: _trilinear_w(xp, g, x1, x2),
+    x2=lambda g, x1, w, xp: _trilinear_x1(xp, g, xp.swapaxes(w, 1, 2), x1))
+
+
+# -- pooling -------------------------------------------------------------------------------------
+
+
+@primitive(differentiable=False, dtype=None)
+def window_argmax(xp, x, *, tables):
+    # tables[d] (out_d, k_d): the input positions of each window along spatial dim d, -1 where
+    # a window reaches into padding. The result: each window's maximum, as a flat index into
+    # its (*spatial) plane (padding never wins)
+    n, lead = len(tables), x.ndim - len(tables)
+    key, valid = [], True
+    for d, table in enumerate(tables):
+        shape = [1] * (2 * n)
+        shape[2 * d:2 * d + 2] = table.shape
+        key.append(xp.reshape(xp.maximum(table, 0), shape))
+        valid = valid & xp.reshape(table >= 0, shape)
+    vals = xp.where(valid, x[(Ellipsis, *key)], -math.inf)       # (..., o1, k1, o2, k2, ...)
+    order = tuple(range(lead)) + tuple(lead + 2 * d for d in range(n)) + tuple(
+        lead + 2 * d + 1 for d in range(n))
+    vals = xp.transpose(vals, order)                                 # (..., o1, o2, k1, k2)
+    best = xp.argmax(xp.reshape(vals, vals.shape[:lead + n] + (-1,)), axis=-1)
+    offsets = xp.unravel_index(best, tuple(t.shape[1] for t in tables))
+    index = 0
+    for d, table in enumerate(tables):  # the winner's position, dim by dim, in the plane
+        rows = xp.reshape(xp.arange(table.shape[0]), (-1,) + (1,) * (n - 1 - d))
+        index = index * x.shape[lead + d] + table[rows, offsets[d]]
+    return xp.asarray(index, dtype=xp.int64)
+
+
+def _gathering(grad_fn: str, name: str, saves: bool):
+    """``x[key]`` for an index ``key`` built at the public edge; the gradient adds g back at
+    ``key`` (windows may overlap). ``saves``: PyTorch's node keeps the indices (freed)."""
+    def forward(xp, x, *, key):
+        return x[key]
+    forward.__name__ = name
+    prim = primitive(grad_fn, dtype=None, saved_attrs=("key",) if saves else ())(forward)
+    return prim.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
+
+
+max_pool2d = _gathering("MaxPool2DWithIndicesBackward0", "max_pool2d", True)
+adaptive_max_pool2d = _gathering("AdaptiveMaxPool2DBackward0", "adaptive_max_pool2d", True)
+reflection_pad1d = _gathering("ReflectionPad1DBackward0", "reflection_pad1d", True)
+reflection_pad2d = _gathering("ReflectionPad2DBackward0", "reflection_pad2d", True)
+reflection_pad3d = _gathering("ReflectionPad3DBackward0", "reflection_pad3d", True)
+replication_pad1d = _gathering("ReplicationPad1DBackward0", "replication_pad1d", True)
+replication_pad2d = _gathering("ReplicationPad2DBackward0", "replication_pad2d", True)
+replication_pad3d = _gathering("ReplicationPad3DBackward0", "replication_pad3d", True)
+upsample_nearest1d = _gathering("UpsampleNearest1DBackward0", "upsample_nearest1d", False)
+upsample_nearest2d = _gathering("UpsampleNearest2DBackward0", "upsample_nearest2d", False)
+upsample_nearest3d = _gathering("UpsampleNearest3DBackward0", "upsample_nearest3d", False)
+
+
+def _planes(x, n: int):
+    """x (..., *S) as (B, 1, *S): pooling treats every channel of every sample alike."""
+    return (-1, 1) + tuple(x.shape[len(x.shape) - n:])
+
+
+@primitive("AvgPool2DBackward0", dtype=None)
+def avg_pool2d(xp, x, *, kernel, stride, padding, scale):
+    # scale: 1 / divisor for each output position (padding and ceil_mode settled at the edge)
+    n = len(kernel)
+    cols = xp.im2col(xp.reshape(x, _planes(x, n)), kernel, (1,) * n, padding, stride)
+    return xp.reshape(xp.sum(cols, axis=1) * xp.reshape(scale, (-1,)),
+                      x.shape[:x.ndim - n] + scale.shape)
+
+
+def _avg_pool_grad(xp, g, x_shape, kernel, stride, padding, scale):
+    """Each window's g / divisor, spread over the window and summed back (col2im)."""
+    n = len(kernel)
+    g = xp.multiply(xp.reshape(g, (math.prod(g.shape[:len(g.shape) - n]), 1, -1)),
+                    xp.reshape(scale, (1, 1, -1)))
+    cols = xp.broadcast_to(g, (g.shape[0], math.prod(kernel), g.shape[2]))
+    return xp.reshape(xp.col2im(cols, tuple(x_shape[len(x_shape) - n:]), kernel, (1,) * n,
+                                padding, stride), x_shape)
+
+
+avg_pool2d.defvjp(x=lambda g, x_shape, kernel, stride, padding, scale, xp:
+                  _avg_pool_grad(xp, g, x_shape, kernel, stride, padding, scale))
+
+
+def _separable(grad_fn: str, name: str):
+    """A linear map applied along each of the last len(mats) dims: out = A_0 . x . A_1^T
+    (adaptive average pooling, linear interpolation); its adjoint applies the transposes."""
+    def forward(xp, x, *, mats):
+        return xp.ascontiguousarray(_apply_mats(xp, x, mats, False))
+    forward.__name__ = name
+    prim = primitive(grad_fn, dtype=None)(forward)
+    return prim.defvjp(x=lambda g, mats, xp: _apply_mats(xp, g, mats, True))
+
+
+def _apply_mats(xp, x, mats: tuple, adjoint: bool):
+    """Multiply the last len(mats) dims of x by the matrices (transposed if ``adjoint``)."""
+    n = len(mats)
+    for dim, a in enumerate(mats):
+        a = xp.swapaxes(a, 0, 1) if adjoint else a           # (out, in) or its transpose
+        axis = len(x.shape) - n + dim
+        x = xp.swapaxes(xp.matmul(a, xp.swapaxes(x, axis, -2)), axis, -2)
+    return x
+
+
+adaptive_avg_pool2d = _separable("AdaptiveAvgPool2DBackward0", "adaptive_avg_pool2d")
+upsample_linear1d = _separable("UpsampleLinear1DBackward0", "upsample_linear1d")
+upsample_bilinear2d = _separable("UpsampleBilinear2DBackward0", "upsample_bilinear2d")
+
+
+# -- constant padding ------------------------------------------------------------------------------
+
+
+@primitive("ConstantPadNdBackward0", dtype=None)
+def constant_pad_nd(xp, x, *, pad_width, value):
+    return xp.constant_pad(x, pad_width, value)
+
+
+# padding by p is undone by padding by -p (a crop), and the other way round
+constant_pad_nd.defvjp(x=lambda g, pad_width, xp:
+                       xp.constant_pad(g, tuple((-lo, -hi) for lo, hi in pad_width), 0))
