@@ -194,6 +194,25 @@ def triu(x, k: int = 0) -> Tensor:
     return call(_J.triu, (_t(x),), {"k": k})
 
 
+# -- activations and losses (their rules' vocabulary) -----------------------------------------
+
+
+def maximum(a, b) -> Tensor:
+    """Elementwise maximum (the gradient goes to ``a`` at ties)."""
+    a, b = _t(a), _t(b)
+    return where(a >= b, a, b)
+
+
+def log1p(x) -> Tensor:
+    """``log(1 + x)``, exact for small x (Log1PBackward0)."""
+    return _E.log1p(_t(x))
+
+
+def erf(x) -> Tensor:
+    """The error function (ErfBackward0)."""
+    return _E.erf(_t(x))
+
+
 # -- elementwise rules (primitives/elementwise.py) ------------------------------------------------
 
 from . import elementwise as _E  # noqa: E402

@@ -1,4 +1,206 @@
-"""loss primitives (forward and rules, one block per op)."""
+"""Loss primitives (the losses PyTorch runs as one node), each with its rules.
+
+``reduction`` is ``"none"``, ``"mean"`` or ``"sum"``. Class indices, class weights
+and ``pos_weight`` are attributes, not inputs: PyTorch does not differentiate them
+(the public edge refuses ones that require grad). The composite losses (l1, kl_div,
+cross_entropy, the margin losses ...) are built in ``functional/loss.py`` from these and
+from the few ``Scalar`` overloads below, which PyTorch's C++ composites call.
+"""
 from __future__ import annotations
 
-from ._primitive import primitive  # noqa: F401
+import math
+
+import numpy as np
+
+from ._primitive import primitive
+from .activation import _log_sigmoid, _sigmoid
+
+
+def _reduce(xp, losses, reduction: str):
+    """The per-element ``losses`` reduced as ``reduction`` asks."""
+    if reduction == "mean":
+        return xp.mean(losses)
+    if reduction == "sum":
+        return xp.sum(losses)
+    return losses
+
+
+def _norm(reduction: str, shape: tuple) -> float:
+    """The factor a 'mean' reduction puts on each element's gradient."""
+    return 1.0 / max(math.prod(shape), 1) if reduction == "mean" else 1.0
+
+# -- regression ------------------------------------------------------------------------------
+# the public edge broadcasts input and target to one shape first (ExpandBackward0)
+
+
+@primitive("MseLossBackward0")
+def mse_loss(xp, x, y, *, reduction):
+    d = x - y
+    return _reduce(xp, d * d, reduction)
+
+
+mse_loss.defvjp(x=lambda g, x, y, x_shape, reduction: 2 * _norm(reduction, x_shape) * (x - y) * g,
+                y=lambda g, x, y, x_shape, reduction: -2 * _norm(reduction, x_shape) * (x - y) * g)
+
+
+@primitive("SmoothL1LossBackward0")
+def smooth_l1_loss(xp, x, y, *, reduction, beta):
+    z = xp.absolute(x - y)
+    return _reduce(xp, xp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
+
+
+def _smooth_l1_grad(g, x, y, x_shape, reduction, beta, xp):
+    """d/dx: (x - y) / beta inside (-beta, beta), its sign outside."""
+    d, g = x - y, g * _norm(reduction, x_shape)
+    return xp.where(d <= -beta, -g, xp.where(d >= beta, g, d * g / beta))
+
+
+smooth_l1_loss.defvjp(x=_smooth_l1_grad,
+                      y=lambda g, x, y, x_shape, reduction, beta, xp:
+                      -_smooth_l1_grad(g, x, y, x_shape, reduction, beta, xp))
+
+
+@primitive("HuberLossBackward0")
+def huber_loss(xp, x, y, *, reduction, delta):
+    z = xp.absolute(x - y)
+    return _reduce(xp, xp.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction)
+
+
+def _huber_grad(g, x, y, x_shape, reduction, delta, xp):
+    """d/dx: x - y inside (-delta, delta), delta times its sign outside."""
+    d, g = x - y, g * _norm(reduction, x_shape)
+    return xp.where(d <= -delta, -delta * g, xp.where(d >= delta, delta * g, d * g))
+
+
+huber_loss.defvjp(x=_huber_grad,
+                  y=lambda g, x, y, x_shape, reduction, delta, xp:
+                  -_huber_grad(g, x, y, x_shape, reduction, delta, xp))
+
+# -- negative log likelihood ------------------------------------------------------------------
+# ``key`` picks each sample's target class in x (for ignored samples: class 0), ``weight``
+# is each sample's class weight, ``mask`` is False where the target is ignore_index.
+
+
+def _nll_coef(weight, mask, reduction: str):
+    """d loss / d x[key]: -weight (over the total weight for 'mean'); 0 where ignored."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = (weight * mask).sum() if reduction == "mean" else 1
+        return np.where(mask, -(weight / total), 0).astype(weight.dtype)
+
+
+def _nll(grad_fn: str, name: str):
+    def forward(xp, x, *, key, weight, mask, reduction):
+        losses = xp.where(mask, -x[key] * weight, 0)
+        if reduction == "none":
+            return losses
+        total = xp.sum(losses)
+        return total if reduction == "sum" else total / xp.sum(weight * mask)
+    forward.__name__ = name
+    prim = primitive(grad_fn, dtype=None, saved_attrs=("key", "weight", "mask"))(forward)
+    return prim.defvjp(x=lambda g, x_shape, key, weight, mask, reduction, xp: xp.embed(
+        g * xp.asarray(_nll_coef(weight, mask, reduction)), x_shape, key))
+
+
+nll_loss = _nll("NllLossBackward0", "nll_loss")        # input (C,) or (N, C)
+nll_loss2d = _nll("NllLoss2DBackward0", "nll_loss2d")  # input (N, C, H, W)
+
+# -- binary cross entropy ----------------------------------------------------------------------
+
+_EPSILON = 1e-12
+
+
+def _weighted(xp, grad, weight, reduction: str, shape: tuple):
+    """``grad`` times the (constant) element weights and the 'mean' factor."""
+    grad = grad * _norm(reduction, shape)
+    return grad if weight is None else grad * xp.asarray(weight)
+
+
+@primitive("BinaryCrossEntropyBackward0", dtype=None)
+def binary_cross_entropy(xp, x, y, *, weight, reduction):
+    # PyTorch clamps each log at -100, so that a 0 or 1 probability costs 100, not inf
+    losses = (y - 1) * xp.maximum(xp.log1p(-x), -100) - y * xp.maximum(xp.log(x), -100)
+    return _reduce(xp, losses if weight is None else losses * weight, reduction)
+
+
+binary_cross_entropy.defvjp(
+    x=lambda g, x, y, x_shape, weight, reduction, xp: _weighted(
+        xp, g * (x - y) / xp.maximum((1 - x) * x, _EPSILON), weight, reduction, x_shape),
+    y=lambda g, x, x_shape, weight, reduction, xp: _weighted(
+        xp, g * (xp.log1p(-x) - xp.log(x)), weight, reduction, x_shape))
+
+
+# computed in the promoted dtype, returned in the target's (PyTorch writes into 1 - target)
+@primitive("BinaryCrossEntropyWithLogitsBackward0", dtype=None)
+def binary_cross_entropy_with_logits(xp, x, y, *, weight, pos_weight, reduction):
+    log_sig = _log_sigmoid(x, xp)
+    if pos_weight is not None:  # positives count pos_weight times
+        log_sig = log_sig * ((pos_weight - 1) * y + 1)
+    losses = (1 - y) * x - log_sig
+    losses = losses if weight is None else losses * weight
+    return xp.asarray(_reduce(xp, losses, reduction)).astype(y.dtype)
+
+
+def _bce_logits_grad_x(g, x, y, x_shape, weight, pos_weight, reduction, xp):
+    """d/dx = sigmoid(x) - y; with pos_weight p: (p y + 1 - y) sigmoid(x) - p y."""
+    s = _sigmoid(x, xp)
+    if pos_weight is None:
+        grad = s - y
+    else:
+        py = y * xp.asarray(pos_weight)
+        grad = (py + 1 - y) * s - py
+    return _weighted(xp, g * grad, weight, reduction, x_shape)
+
+
+def _bce_logits_grad_y(g, x, x_shape, weight, pos_weight, reduction, xp):
+    """d/dy = -x; with pos_weight p: log sigmoid(-x) - p log sigmoid(x)."""
+    if pos_weight is None:
+        grad = -x
+    else:
+        grad = _log_sigmoid(-x, xp) - _log_sigmoid(x, xp) * xp.asarray(pos_weight)
+    return _weighted(xp, g * grad, weight, reduction, x_shape)
+
+
+binary_cross_entropy_with_logits.defvjp(x=_bce_logits_grad_x, y=_bce_logits_grad_y)
+
+# -- what PyTorch's C++ loss composites call ----------------------------------------------------
+# ``tensor op number`` from C++ is the op's Scalar overload: a node of its own name
+
+
+@primitive("AddBackward1")
+def scalar_add(xp, x, *, other):
+    return x + other
+
+
+scalar_add.defvjp(x=lambda g: g)
+
+
+@primitive("SubBackward1")
+def scalar_sub(xp, x, *, other):
+    return x - other
+
+
+scalar_sub.defvjp(x=lambda g: g)
+
+
+@primitive("MulBackward1")
+def scalar_mul(xp, x, *, other):
+    return x * other
+
+
+scalar_mul.defvjp(x=lambda g, other: g * other)
+
+
+@primitive("DivBackward1")
+def scalar_div(xp, x, *, other):
+    return x / other
+
+
+scalar_div.defvjp(x=lambda g, other: g / other)
+
+
+@primitive("ClampMinBackward0")
+def clamp_min(xp, x, *, min):
+    return xp.maximum(x, min)
+
+
+clamp_min.defvjp(x=lambda g, x, min, xp: xp.where(x >= min, g, 0))
