@@ -69,13 +69,15 @@ def _promote(prim, inputs: tuple, arrays: list) -> None:
 
 def _unwrap(prim, inputs: tuple) -> tuple[list, bool]:
     """Arrays of ``inputs`` (dtypes settled) and whether any input requires grad."""
-    arrays = []
+    arrays = list(inputs)  # Tensors replaced by their arrays below (no appends: hot path)
     requires = mixed = False
     dt = None
     scalar_category = -1
+    i = -1
     for a in inputs:
+        i += 1
         if isinstance(a, Tensor):
-            arrays.append(a._data)
+            arrays[i] = a._data
             if a._requires_grad:
                 requires = True
             if dt is None:
@@ -83,7 +85,6 @@ def _unwrap(prim, inputs: tuple) -> tuple[list, bool]:
             elif a._dtype is not dt:
                 mixed = True
         else:
-            arrays.append(a)
             if isinstance(a, (_ndarray, _generic)):
                 mixed = True
             else:
@@ -162,7 +163,7 @@ def _wrap_outputs(prim, inputs: tuple, arrays: list, attrs: dict, outs, requires
         node._out_meta = [(o.shape, o.dtype) for o in outs]
     tensors = []
     for k, out in enumerate(outs):
-        t = wrap(out, node)
+        t = wrap(out, node if out.dtype.kind == "f" else None)  # integer outputs need no grad
         t._out_nr = k
         if prim.view:
             _as_view(t, inputs[0])
@@ -178,26 +179,23 @@ def pack(t) -> Packed:
 
 def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool = False):
     """Make the Node for one call; ``snapshot``: copy input 0's value (in-place ops)."""
-    needs, edges, shapes, dtypes = [], [], [], []
-    i = 0
-    for a, arr in zip(inputs, arrays):  # one pass over the inputs (hot path: no generators)
+    n = len(inputs)
+    edges, shapes, dtypes = [_NO_EDGE] * n, [()] * n, [None] * n  # filled by index, no appends
+    needs = []
+    for i in range(n):  # one pass over the inputs (hot path: no generators)
+        a = inputs[i]
         if isinstance(a, Tensor):
-            dtypes.append(a._dtype.np)
-            shapes.append(arr.shape)
+            dtypes[i] = a._dtype.np
+            shapes[i] = arrays[i].shape
             if a._requires_grad:
                 needs.append(i)
                 if a._base is not None:
                     refresh_view(a)
                 fn = a._grad_fn  # _edge, inlined: this loop runs for every recorded op
-                edges.append((fn, a._out_nr) if fn is not None else
-                             (a._accum or _new_accumulator(a), 0))
-            else:
-                edges.append(_NO_EDGE)
+                edges[i] = ((fn, a._out_nr) if fn is not None else
+                            (a._accum or _new_accumulator(a), 0))
         else:
-            dtypes.append(None)
-            shapes.append(getattr(arr, "shape", ()))
-            edges.append(_NO_EDGE)
-        i += 1
+            shapes[i] = getattr(arrays[i], "shape", ())
     needs = tuple(needs)
     # Node.__init__, inlined (one Python call less per recorded op)
     node = _new_node(prim.node_cls)

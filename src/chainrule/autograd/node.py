@@ -201,6 +201,8 @@ class Node:
                     gi = rule(g, getters[0](self, g, xp, create_graph))
                 else:
                     gi = rule(g, *[get(self, g, xp, create_graph) for get in getters])
+            if gi is None:  # the rule says this input gets no gradient
+                continue
             # (checked inline: calling _fit for every gradient costs ~0.3 us)
             if create_graph or gi.shape != self._shapes[i] or gi.dtype != self._dtypes[i]:
                 gi = self._fit(gi, i, xp, create_graph)

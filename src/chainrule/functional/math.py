@@ -284,7 +284,7 @@ def clone(input: Tensor, *, memory_format=None) -> Tensor:
 
 def contiguous(input: Tensor, memory_format=None) -> Tensor:
     """Returns ``input`` itself if contiguous, else a contiguous copy."""
-    return input if input.is_contiguous() else call(P.clone, (input,))
+    return input if input.is_contiguous() else call(P.clone_contiguous, (input,))
 
 
 def to(input: Tensor, *args, dtype=None, device=None, copy: bool = False, **kwargs) -> Tensor:

@@ -195,7 +195,8 @@ sqrt.defvjp(x=lambda g, out: g / (2 * out))
 
 @primitive("SignBackward0")
 def sign(xp, x):
-    return xp.sign(x)
+    out = xp.sign(x)
+    return xp.where(out != out, 0, out) if out.dtype.kind == "f" else out  # sign(nan) is 0
 
 
 sign.defvjp(x=lambda g: g * 0)
@@ -211,6 +212,14 @@ def clone(xp, x):
 
 
 clone.defvjp(x=lambda g: g)
+
+
+@primitive("CloneBackward0", dtype=None)
+def clone_contiguous(xp, x):
+    return xp.array(x, copy=True, order="C")  # contiguous(): a row-major copy
+
+
+clone_contiguous.defvjp(x=lambda g: g)
 
 
 @primitive("ToCopyBackward0", dtype=None)

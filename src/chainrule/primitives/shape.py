@@ -12,16 +12,17 @@ def _back_to_shape(g, x_shape, xp):
     return xp.reshape(g, x_shape)
 
 
-def _reshaping(grad_fn: str, name: str):
-    """A view primitive that is a reshape to ``shape`` (computed at the public edge)."""
+def _reshaping(grad_fn: str, name: str, view: bool = True):
+    """A primitive that is a reshape to ``shape`` (computed at the public edge)."""
     def forward(xp, x, *, shape):
         return xp.reshape(x, shape)
     forward.__name__ = name
-    return primitive(grad_fn, view=True, dtype=None)(forward).defvjp(x=_back_to_shape)
+    return primitive(grad_fn, view=view, dtype=None)(forward).defvjp(x=_back_to_shape)
 
 
 view = _reshaping("ViewBackward0", "view")
-unsafe_view = _reshaping("UnsafeViewBackward0", "unsafe_view")
+# _unsafe_view's result is not a view to autograd (PyTorch: its _base is None)
+unsafe_view = _reshaping("UnsafeViewBackward0", "unsafe_view", view=False)
 reshape_alias = _reshaping("ReshapeAliasBackward0", "reshape_alias")  # reshape of a strided view
 squeeze = _reshaping("SqueezeBackward0", "squeeze")
 squeeze_dim = _reshaping("SqueezeBackward1", "squeeze_dim")
