@@ -255,3 +255,56 @@ def any(x) -> Tensor:
 
 
 abs, isnan, logical_and, logical_or = M.abs, _E.isnan, _E.logical_and, _E.logical_or
+
+
+# -- linear algebra rules (primitives/linalg.py) --------------------------------------------------
+
+from types import SimpleNamespace  # noqa: E402
+
+from ..primitives import linalg as _L  # noqa: E402
+
+
+def eye(n: int, m: int | None = None, k: int = 0) -> Tensor:
+    """A constant identity-like matrix (ones on diagonal ``k``)."""
+    return wrap(np.eye(n, m, k))
+
+
+def tril(x, k: int = 0) -> Tensor:
+    """The lower triangle of (a batch of) matrices, from diagonal ``k`` down."""
+    x = _t(x)
+    n, m = x._data.shape[-2:]
+    return M.mul(x, wrap(np.tri(n, m, k, dtype=x._data.dtype)))
+
+
+def cross(a, b, axis: int = -1) -> Tensor:
+    """Cross product of 3-vectors along ``axis`` (LinalgCrossBackward0)."""
+    return call(_L.linalg_cross, (_t(a), _t(b)), {"axis": axis})
+
+
+def _linalg_inv(a) -> Tensor:
+    return call(_L.inv, (_t(a),))
+
+
+def _linalg_det(a) -> Tensor:
+    return call(_L.det, (_t(a),))
+
+
+def _linalg_solve(a, b) -> Tensor:
+    return call(_L.solve, (_t(a), _t(b)), {"left": True, "vector": False})
+
+
+def _linalg_qr(a, mode: str = "reduced") -> tuple:
+    return call(_L.qr, (_t(a),), {"mode": mode})
+
+
+def _linalg_eigh(a, UPLO: str = "L") -> tuple:
+    return call(_L.eigh, (_t(a),), {"uplo": UPLO})
+
+
+def _linalg_svd(a, full_matrices: bool = True) -> tuple:
+    return call(_L.svd, (_t(a),), {"full_matrices": full_matrices})
+
+
+#: ``xp.linalg``: the decompositions and solves the rules recompute, recorded
+linalg = SimpleNamespace(inv=_linalg_inv, det=_linalg_det, solve=_linalg_solve, qr=_linalg_qr,
+                         eigh=_linalg_eigh, svd=_linalg_svd)
