@@ -22,7 +22,7 @@ from ..primitives import linalg as L
 from ..primitives import reduction as R
 from ..primitives import shape as S
 from . import joining as _joining
-from .math import _C, _dims, bmm, mm, mul, sum
+from .math import _C, _dims, bmm, check_vectors, mm, mul, sum
 from .shape import expand, permute, reshape, unsqueeze, view
 
 
@@ -115,17 +115,7 @@ def _lapack(prim, inputs: tuple, attrs: dict, message):
 
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """Dot product of two 1-D tensors (the first conjugated: a no-op for real tensors)."""
-    if input._data.ndim != 1 or other._data.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
-                           f"{other._data.ndim}D tensors")
-    if input._dtype is not other._dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
-                           f"{input._dtype.c_name} and {other._dtype.c_name}")
-    n, m = input._data.shape[0], other._data.shape[0]
-    if n != m:
-        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "
-                           f"have the same number of elements, but got {n} and {m} elements "
-                           "respectively")
+    check_vectors(input, other)
     return call(L.vdot, (input, other))
 
 

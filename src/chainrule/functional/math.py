@@ -140,8 +140,8 @@ def _same_dtype(a: Tensor, b: Tensor, what: str) -> None:
                            f"{a._dtype.c_name} and {b._dtype.c_name}")
 
 
-def dot(input: Tensor, other: Tensor) -> Tensor:
-    """Computes the dot product of two 1-D tensors."""
+def check_vectors(input: Tensor, other: Tensor) -> None:
+    """PyTorch's checks of dot/vdot: two 1-D tensors, one dtype, the same length."""
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{other._data.ndim}D tensors")
@@ -151,6 +151,11 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "
                            f"have the same number of elements, but got {n} and {m} elements "
                            "respectively")
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    """Computes the dot product of two 1-D tensors."""
+    check_vectors(input, other)
     return call(L.dot, (input, other))
 
 
