@@ -16,3 +16,8 @@ def pytest_report_header(config) -> str:
         return ("torch oracle: NOT installed -- tests/oracle are SKIPPED "
                 "(run `make oracle` to install torch==2.13.0)")
     return f"torch oracle: torch {torch.__version__} -- tests/oracle run"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Repeat the oracle status at the end, where `pytest -q` still shows it."""
+    terminalreporter.write_line(pytest_report_header(None))
