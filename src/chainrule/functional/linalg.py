@@ -22,7 +22,7 @@ from ..primitives import linalg as L
 from ..primitives import reduction as R
 from ..primitives import shape as S
 from . import joining as _joining
-from .math import _C, _dims, bmm, check_vectors, mm, mul, sum
+from .math import _C, _dims, bmm, check_batches, check_vectors, mm, mul, sum
 from .shape import expand, permute, reshape, unsqueeze, view
 
 
@@ -162,13 +162,7 @@ def _size(t: Tensor, d: int) -> int:
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices."""
     _check_bias(input, (_size(batch1, 0), _size(batch1, 1), _size(batch2, 2)))
-    a, b = batch1._data.shape, batch2._data.shape
-    if len(a) != 3 or len(b) != 3:
-        raise RuntimeError("batch1 must be a 3D tensor" if len(a) != 3 else
-                           "batch2 must be a 3D tensor")
-    if b[0] != a[0] or b[1] != a[2]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{a[0]}, {a[2]}] but got: [{b[0]}, {b[1]}].")
+    check_batches(batch1, batch2)
     if batch1._dtype is not batch2._dtype:
         raise RuntimeError(f"expected scalar type {batch2._dtype.c_name} but found "
                            f"{batch1._dtype.c_name}")

@@ -183,15 +183,20 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return call(L.mm, (input, mat2))
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Batched matrix product of two 3-D tensors."""
-    a, b = input._data.shape, mat2._data.shape
+def check_batches(batch1: Tensor, batch2: Tensor) -> None:
+    """PyTorch's checks of bmm/baddbmm: two 3-D tensors whose batches and inner dims agree."""
+    a, b = batch1._data.shape, batch2._data.shape
     if len(a) != 3 or len(b) != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if len(a) != 3 else
                            "batch2 must be a 3D tensor")
     if b[0] != a[0] or b[1] != a[2]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a[0]}, {a[2]}] but got: [{b[0]}, {b[1]}].")
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of two 3-D tensors."""
+    check_batches(input, mat2)
     return call(L.bmm, (input, mat2))
 
 
