@@ -10,12 +10,12 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd import node as _node
 from . import (_xp, activation, conv, creation, elementwise, gather, indexing, joining, linalg,
-               loss, math, norm, reduction, shape)
+               loss, math, norm, reduction, resize, shape)
 
 _node.diff_namespace = _xp
 
 FAMILIES = (creation, math, shape, indexing, elementwise, reduction, joining, gather, linalg,
-            activation, loss, conv, norm)
+            activation, loss, conv, resize, norm)
 
 for _family in FAMILIES:
     for _name, _fn in getattr(_family, "METHODS", {}).items():
