@@ -620,6 +620,34 @@ def _unary(name: str, ref, domain: str = "real", **flags) -> OpSpec:
                   covers=(name,), **flags)
 
 
+# -- rows of failing calls ---------------------------------------------------------------------------
+
+
+def error_row(name: str, errors: dict) -> OpSpec:
+    """A row whose samples each run one failing call, ``errors[case] = (call(m), text)``.
+
+    Its value is the UTF-8 bytes of ``"<Exception>: <first line>"``; the NumPy-side
+    reference is PyTorch's recorded ``text``, and the oracle checks torch itself.
+    """
+    def run(m, case: str):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                errors[case][0](m)
+        except Exception as err:  # noqa: BLE001 - the exception itself is what is compared
+            text = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        else:
+            text = "no error"
+        return m.tensor(list(text.encode()))
+
+    def samples(mk: "Maker") -> Iterator[Sample]:
+        for case in errors:
+            yield mk.s(case, case)
+    return OpSpec(name, run, samples,
+                  lambda case: np.array(list(errors[case][1].encode()), dtype=np.int64),
+                  gradcheck=False)
+
+
 # -- THE catalogue --------------------------------------------------------------------------------
 
 OP_DB: list[OpSpec] = [

@@ -7,12 +7,9 @@ errors are in op_db_reduction.py's ``reduction.errors`` row.)
 """
 from __future__ import annotations
 
-import warnings
-from typing import Callable, Iterator
+from typing import Callable
 
-import numpy as np
-
-from op_db import Maker, OpSpec, Sample
+from op_db import error_row
 
 #: case -> (the failing call in module m, PyTorch's "<Exception>: <first line>")
 ERRORS: dict[str, tuple[Callable, str]] = {
@@ -109,25 +106,5 @@ ERRORS: dict[str, tuple[Callable, str]] = {
 }
 
 
-def _error_bytes(m, case: str):
-    """The UTF-8 bytes of ``"<Exception>: <first line>"`` raised by ``case`` in module ``m``."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ERRORS[case][0](m)
-    except Exception as err:  # noqa: BLE001 - the exception itself is what is compared
-        text = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-    else:
-        text = "no error"
-    return m.tensor(list(text.encode()))
 
-
-def _samples(mk: Maker) -> Iterator[Sample]:
-    for case in ERRORS:
-        yield mk.s(case, case)
-
-
-ROWS = [
-    OpSpec("ops.errors", _error_bytes, _samples,
-           lambda case: np.array(list(ERRORS[case][1].encode()), dtype=np.int64), gradcheck=False),
-]
+ROWS = [error_row("ops.errors", ERRORS)]

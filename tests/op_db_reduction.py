@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from chainrule.functional import elementwise as _elementwise
-from op_db import Const, DType, Maker, OpSpec, Sample, TArg
+from op_db import Const, DType, Maker, OpSpec, Sample, TArg, error_row
 
 NAN, INF = math.nan, math.inf
 
@@ -686,21 +686,6 @@ ERRORS: dict[str, tuple[Callable, str]] = {
 }
 
 
-def _error_bytes(m, case: str):
-    """The UTF-8 bytes of ``"<Exception>: <first line>"`` raised by ``case`` in module ``m``."""
-    try:
-        ERRORS[case][0](m)
-    except Exception as err:  # noqa: BLE001 - the exception itself is what is compared
-        text = f"{type(err).__name__}: {str(err).splitlines()[0]}"
-    else:
-        text = "no error"
-    return m.tensor(list(text.encode()))
-
-
-def _errors_samples(mk: Maker) -> Iterator[Sample]:
-    for case in ERRORS:
-        yield mk.s(case, case)
-
 # -- rows ---------------------------------------------------------------------------------------
 
 
@@ -755,6 +740,5 @@ ROWS: list[OpSpec] = [
            covers=("argsort",)),
     *_values_rows("topk", _topk_samples, _topk_ref(0), _topk_ref(1)),
     *_values_rows("kthvalue", _kth_samples, _kth_ref(0), _kth_ref(1)),
-    OpSpec("reduction.errors", _error_bytes, _errors_samples,
-           lambda case: np.array(list(ERRORS[case][1].encode()), dtype=np.int64), gradcheck=False),
+    error_row("reduction.errors", ERRORS),
 ]
