@@ -11,7 +11,7 @@ from typing import Iterator
 
 import numpy as np
 
-from op_db import DType, Maker, OpSpec, Sample, TArg
+from op_db import DType, Maker, OpSpec, Sample, TArg, _unary_samples
 
 # -- samples ---------------------------------------------------------------------------------------
 
@@ -26,12 +26,7 @@ def _values(*values: float) -> TArg:
 
 
 def _pointwise(mk: Maker) -> Iterator[Sample]:
-    yield mk.s("2x3", mk.t(2, 3))
-    yield mk.s("0d", mk.t())
-    yield mk.s("2x1x3", mk.t(2, 1, 3))
-    yield mk.s("T", mk.t(3, 4, layout="T"))
-    yield mk.s("step", mk.t(5, layout="step"))
-    yield mk.s("size0", mk.t(0, 2))
+    yield from _unary_samples(mk)
     yield mk.s("wide", _scaled(mk.t(3, 4), 4.0))  # beyond +-3 and 6: the flat parts
 
 
