@@ -17,6 +17,7 @@ from .functional import *  # noqa: F401,F403  (the torch.* functions)
 from . import autograd, linalg, nn
 from .autograd import api as _autograd_api
 from .autograd import function as _function
+from .autograd import forward_ad as _forward_ad
 from .autograd import functional as _autograd_functional
 from .autograd import gradcheck as _gradcheck
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
@@ -37,6 +38,7 @@ autograd.GradcheckError = _gradcheck.GradcheckError
 autograd.Function = _function.Function
 autograd.function = _function
 autograd.functional = _autograd_functional
+autograd.forward_ad = _forward_ad
 from . import func, utils  # noqa: E402  (need the autograd API above)
 
 half, float, double = float16, float32, float64

@@ -6,16 +6,21 @@ No Node is made when grad is disabled or no input requires grad.
 from __future__ import annotations
 
 import re
+from weakref import ref as _weakref
 
 import numpy as np
 
 from . import _dtype, _errors
+from .autograd import node as _node
 from .autograd.anomaly_mode import record_stack
 from .autograd.anomaly_mode import state as _anomaly
+from .autograd.grad_mode import forward_state as _fw
 from .autograd.grad_mode import state as _grad_state
 from .autograd.node import AccumulateGrad, Packed, hooks_of, saved_hooks
 from .backend import numpy_backend
 from .primitives import indexing as _indexing
+from .primitives.pointwise import to_copy as _to_copy
+from .primitives.shape import expand as _expand
 
 _ndarray, _generic = np.ndarray, np.generic
 _FLOAT = _dtype._FLOAT
@@ -25,6 +30,7 @@ _EMPTY: dict = {}
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
 _NO_EDGE = (None, 0)
 _new_node = object.__new__
+transpose_jvp = None  # installed by autograd/forward_ad.py (J v from the reverse rules)
 
 Tensor = None  # installed by _tensor.py (imports flow one way)
 _new_tensor = None
@@ -132,7 +138,58 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
     t._vc = [0] if node is None or node._out is None else node._out[1]
     if prim.view:  # a view shares its base's storage, hence its version counter
         _as_view(t, inputs[0])
+    if _fw.active:
+        forward(prim, inputs, attrs, t)
+        if node is not None and node._out is not None and hasattr(t, "_fw"):
+            node._out += (t._fw,)  # a saved output stays dual (rules that read `out`)
     return t
+
+
+# -- forward mode ------------------------------------------------------------------------------
+def forward(prim, inputs: tuple, attrs: dict, out) -> None:
+    """Give ``out`` (a Tensor, or a tuple for multi-output ops) the tangent of this call.
+
+    Runs only inside a dual level, when an input carries a tangent. The rules run on
+    Tensors (so a tangent records its own graph, as PyTorch's do: reverse over
+    forward works) with propagation paused (rules never make tangents of tangents).
+    """
+    tangents = [getattr(a, "_fw", None) if isinstance(a, Tensor) else None for a in inputs]
+    if not prim.differentiable or all(t is None for t in tangents):
+        return
+    _fw.active = False
+    try:
+        tangent = prim.tangent(inputs, tangents, attrs, out, _node.diff_namespace, call,
+                               _zeros_like, transpose_jvp)
+    finally:
+        _fw.active = True
+    if prim.multi_output:
+        for t, tan in zip(out, tangent):
+            set_tangent(t, tan)
+    else:
+        set_tangent(out, tangent)
+
+
+def _zeros_like(a):
+    """The zero tangent of a floating input."""
+    return wrap(np.zeros(a._data.shape, a._data.dtype))
+
+
+def set_tangent(t, tangent) -> None:
+    """Attach ``tangent`` to ``t`` (cast to its dtype, broadcast to its shape) at this level."""
+    if tangent is None or t._dtype.category != _FLOAT:
+        return
+    if not isinstance(tangent, Tensor):
+        tangent = wrap(np.asarray(tangent))
+    _fw.active = False
+    try:
+        if tangent._dtype is not t._dtype:
+            tangent = call(_to_copy, (tangent,), {"dtype": t._dtype.np})
+        if tangent._data.shape != t._data.shape:
+            tangent = call(_expand, (tangent,), {"shape": t._data.shape})
+    finally:
+        _fw.active = True
+    t._fw = tangent
+    _fw.duals.append(_weakref(t))
 
 
 def _as_view(t, base) -> None:
@@ -168,7 +225,10 @@ def _wrap_outputs(prim, inputs: tuple, arrays: list, attrs: dict, outs, requires
         if prim.view:
             _as_view(t, inputs[0])
         tensors.append(t)
-    return tuple(tensors)
+    tensors = tuple(tensors)
+    if _fw.active:
+        forward(prim, inputs, attrs, tensors)
+    return tensors
 
 
 def pack(t) -> Packed:
@@ -297,7 +357,14 @@ def call_inplace(prim, inputs: tuple, attrs: dict = _EMPTY):
         raise RuntimeError(f"result type {res.c_name} can't be cast to the desired output "
                            f"type {t._dtype.c_name}")
     node = record(prim, inputs, arrays, attrs, out, snapshot=True) if recording else None
+    result = None
+    if _fw.active:  # the new tangent, from the values before the write
+        result = wrap(out)
+        forward(prim, inputs, attrs, result)
     _write(t, out)
+    tangent = getattr(result, "_fw", None)
+    if tangent is not None:
+        set_tangent(t, tangent)
     if node is not None:
         if t._base is None:
             _rebase(t, node)

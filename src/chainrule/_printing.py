@@ -234,6 +234,7 @@ def tensor_repr(
     grad_fn: str | None = None,
     requires_grad: bool = False,
     tensor_prefix: str = "tensor",
+    tangent: str | None = None,
 ) -> str:
     """Return the PyTorch-style ``repr`` of a tensor holding ``data``.
 
@@ -246,6 +247,7 @@ def tensor_repr(
         grad_fn: Name of the backward node, e.g. ``"AddBackward0"``.
         requires_grad: Shown as ``requires_grad=True`` when there is no ``grad_fn``.
         tensor_prefix: Name written before the opening parenthesis.
+        tangent: The forward-mode tangent as text (a dual tensor's ``tangent=`` suffix).
 
     Returns:
         The full text, e.g. ``"tensor([1., 2.], requires_grad=True)"``.
@@ -262,4 +264,6 @@ def tensor_repr(
         suffixes.append(f"grad_fn=<{grad_fn}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent is not None:
+        suffixes.append(f"tangent={tangent}")
     return _add_suffixes(prefix + body, suffixes, len(prefix))

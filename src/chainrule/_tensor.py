@@ -108,7 +108,8 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_dtype", "_grad_fn", "_requires_grad", "_grad", "_vc", "_base",
-                 "_accum", "_out_nr", "_view_ver", "__weakref__")
+                 "_accum", "_out_nr", "_view_ver", "_fw", "__weakref__")
+    # _fw (the forward-mode tangent) is set only on dual tensors: read it with getattr
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
     # -- basic properties ---------------------------------------------------------------
@@ -230,11 +231,14 @@ class Tensor:
 
     def __repr__(self) -> str:
         fn = self._grad_fn
+        tangent = getattr(self, "_fw", None)
+        if tangent is not None:  # PyTorch shows a 0-d tangent as a Python number
+            tangent = repr(tangent.item() if tangent._data.ndim == 0 else tangent)
         return _printing.tensor_repr(
             np.asarray(self._data), dtype_name=self._dtype.name,
             default_float=_dtype.default.value.name,
             grad_fn=_node.display_name(fn) if fn is not None else None,
-            requires_grad=self._requires_grad)
+            requires_grad=self._requires_grad, tangent=tangent)
 
     __str__ = __repr__
 

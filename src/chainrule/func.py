@@ -3,8 +3,9 @@
 They are built on the reverse-mode graph: each transform makes its arguments fresh
 leaves, evaluates the function and differentiates it. Inside another transform (or
 with arguments that require grad) the result keeps its graph, so transforms nest:
-``grad(grad(f))``. ``jvp``/``jacfwd`` use the double-backward trick (the same values
-forward mode would give).
+``grad(grad(f))``. ``jvp``/``jacfwd`` use forward-mode AD (``autograd.forward_ad``);
+inside an open dual level (forward mode does not nest) they fall back to the
+double-backward trick, which gives the same values.
 """
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ._dispatch import wrap
+from ._dispatch import set_tangent, wrap
 from ._tensor import Tensor
+from .autograd import forward_ad as _fw
 from .autograd.api import grad as _grad
 from .autograd.grad_mode import enable_grad
+from .autograd.grad_mode import forward_state as _fw_state
 from .functional import joining as _joining
 
 _depth = [0]  # how many transforms are running (inner ones must keep their graph)
@@ -41,6 +44,7 @@ def _prepare(args: tuple, nums: tuple) -> tuple[list, set]:
             raise RuntimeError(f"Expected argument {i} to be a Tensor, got {type(x).__name__}")
         if not x.requires_grad:  # one that requires grad stays connected to its graph
             out[i] = x.detach().requires_grad_(True)
+            set_tangent(out[i], getattr(x, "_fw", None))  # a dual argument stays dual
             fresh.add(id(out[i]))
     return out, fresh
 
@@ -67,7 +71,24 @@ def _finish(value, fresh: set):
         return tuple(_finish(v, fresh) for v in value)
     if not isinstance(value, Tensor) or _depth[0] > 0 or not value.requires_grad:
         return value
-    return value if _reaches_outside(value, fresh) else value.detach()
+    return value if _reaches_outside(value, fresh) else _detached(value)
+
+
+def _detached(value):
+    """``value`` cut from its graph; inside an outer jacfwd it stays dual."""
+    if not isinstance(value, Tensor) or not value.requires_grad:
+        return value
+    detached = value.detach()
+    set_tangent(detached, getattr(value, "_fw", None))
+    return detached
+
+
+def _finish_forward(value, args: tuple):
+    """A forward-mode result keeps its graph only when an argument requires grad or inside
+    another transform (the graph of the tangent computation is internal otherwise)."""
+    if _depth[0] > 0 or any(isinstance(a, Tensor) and a.requires_grad for a in args):
+        return value
+    return tuple(map(_detached, value)) if isinstance(value, tuple) else _detached(value)
 
 
 def _split_aux(result, has_aux: bool):
@@ -168,11 +189,43 @@ def _jacobian(out: Tensor, xs: list) -> tuple:
 
 
 def jacfwd(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
-    """Returns a function computing the Jacobian of ``func`` w.r.t. ``argnums``.
+    """Returns a function computing the Jacobian of ``func`` w.r.t. ``argnums`` by forward mode
+    (one forward pass per input element, each pushing a unit tangent through ``func``)."""
+    @functools.wraps(func)
+    def wrapper(*args: Any):
+        if _fw_state.level is not None:  # forward mode does not nest: reverse gives the same
+            return jacrev(func, argnums, has_aux)(*args)
+        nums, single = _argnums(argnums, len(args))
+        columns: list = [[] for _ in nums]
+        out = aux = None
+        for k, i in enumerate(nums):
+            x = args[i]
+            for j in range(x._data.size):
+                unit = np.zeros(x._data.size, x._dtype.np)
+                unit[j] = 1
+                tangents = [wrap(np.zeros(args[n]._data.shape, args[n]._dtype.np)) for n in nums]
+                tangents[k] = wrap(unit.reshape(x._data.shape))
+                out, column, aux = _forward_jvp(func, args, nums, tangents, has_aux)
+                columns[k].append(column)
+        jac = tuple(_joining.stack(c, -1).reshape(tuple(out.shape) + tuple(args[i].shape)) if c
+                    else wrap(np.zeros(tuple(out.shape) + tuple(args[i].shape), out._dtype.np))
+                    for c, i in zip(columns, nums))
+        result = _finish_forward(jac[0] if single else jac, args)
+        return (result, aux) if has_aux else result
+    return wrapper
 
-    Without forward-mode AD, the Jacobian is computed by reverse mode (same values).
-    """
-    return jacrev(func, argnums, has_aux)
+
+def _forward_jvp(func: Callable, args: tuple, nums: tuple, tangents: list, has_aux: bool):
+    """(func(*args), J @ tangents, aux) by forward mode: the ``nums`` arguments made dual."""
+    with _fw.dual_level():
+        duals = list(args)
+        for i, t in zip(nums, tangents):
+            duals[i] = _fw.make_dual(args[i], t)
+        out, aux = _split_aux(func(*duals), has_aux)
+        value, tangent = _fw.unpack_dual(out)
+    if tangent is None:
+        tangent = wrap(np.zeros(out._data.shape, out._dtype.np))
+    return value, tangent, aux
 
 
 def hessian(func: Callable, argnums=0) -> Callable:
@@ -181,7 +234,13 @@ def hessian(func: Callable, argnums=0) -> Callable:
 
 
 def jvp(func: Callable, primals: tuple, tangents: tuple, *, has_aux: bool = False):
-    """(func(*primals), J @ tangents[, aux]) by the double-backward trick."""
+    """(func(*primals), J @ tangents[, aux]): the Jacobian-vector product, by forward mode."""
+    if _fw_state.level is None:
+        value, tangent_out, aux = _forward_jvp(func, tuple(primals), tuple(range(len(primals))),
+                                               list(tangents), has_aux)
+        value, tangent_out = _finish_forward((value, tangent_out), tuple(primals) + tuple(tangents))
+        return (value, tangent_out, aux) if has_aux else (value, tangent_out)
+    # inside an open dual level: the double-backward trick gives the same values
     args, fresh = _prepare(tuple(primals), tuple(range(len(primals))))
     _depth[0] += 1
     try:

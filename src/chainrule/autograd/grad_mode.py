@@ -18,6 +18,17 @@ class _State(threading.local):
 state = _State()
 
 
+class _ForwardState:
+    """The open forward-mode dual level (process-wide and one at a time, as in PyTorch)."""
+
+    level: int | None = None
+    active = False   # a level is open and tangent rules are not running
+    duals: list = []  # weak references to the tensors given a tangent at this level
+
+
+forward_state = _ForwardState()
+
+
 def is_grad_enabled() -> bool:
     """Returns True if grad mode is currently enabled."""
     return state.grad_enabled

@@ -167,13 +167,18 @@ class Node:
         """The forward result, checked against in-place changes."""
         if self._out is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
-        out, vc, version = self._out
+        out, vc, version = self._out[:3]
         if type(out) is Packed:
             return out.get(create_graph)
         if vc[0] != version:
             raise _errors.modified_by_inplace(from_numpy_dtype(out.dtype), out.shape,
                                               self.name(), 0, vc[0], version)
-        return wrap_output(out, self) if create_graph else out
+        if not create_graph:
+            return out
+        t = wrap_output(out, self)
+        if len(self._out) == 4:  # recorded inside a dual level: the output's tangent
+            t._fw = self._out[3]
+        return t
 
     def release(self) -> None:
         """Free saved tensors; later use raises PyTorch's 'backward a second time' error."""

@@ -573,7 +573,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False, ep
         raise ValueError(reduction + " is not valid")
     var = clone(var)
     with no_grad():  # PyTorch clamps in place, unrecorded: the gradient ignores the clamp
-        var.copy_(wrap(np.maximum(var._data, eps)))
+        var.clamp_(min=eps)  # (forward mode sees it: the tangent is kept where var >= eps)
     loss = 0.5 * (log(var) + (input - target) ** 2 / var)
     if full:
         loss += 0.5 * math.log(2 * math.pi)

@@ -6,6 +6,16 @@ parameters are filled by name: ``g``, ``out``, an input name, ``<input>_shape``,
 an attribute name, or ``xp``. Signatures are read once, here, at import; an unknown
 name fails at once. What the rules of the inputs that require grad name is exactly
 what a node saves.
+
+Forward mode (``.defjvp``) is declared in the same block: explicit tangent rules
+(first parameter ``t``, the input's tangent; the others filled by name as above), or
+one of the kinds that follow from the op's shape of dependence:
+``"elementwise"`` (J is diagonal, so the reverse rules applied to a tangent are the
+JVP), ``"linear"`` (J v is the op itself applied to the tangents), ``"affine"`` (as
+linear, with the constant attributes given to ``defjvp`` set to zero: ``masked_fill``'s
+value), ``"bilinear"`` (J (u, v) = op(u, b) + op(a, v)), and ``"transpose"`` (J v
+taken from the reverse rules: J v = d<J^T u, v>/du; for ops such as matrix
+decompositions whose direct JVP has no simpler form here).
 """
 from __future__ import annotations
 
@@ -25,7 +35,7 @@ class Primitive:
 
     __slots__ = ("name", "fn", "grad_fn_name", "inputs", "attrs", "rules", "joint", "formulas",
                  "differentiable", "view", "dtype_rule", "multi_output", "variadic", "node_cls",
-                 "saved_attrs", "_plans")
+                 "saved_attrs", "_plans", "jvp", "vjp_params")
 
     def __init__(self, fn: Callable, grad_fn: str | None, differentiable: bool, view: bool,
                  dtype: str | None, multi_output: bool = False) -> None:
@@ -54,6 +64,7 @@ class Primitive:
         self.node_cls = type((grad_fn or self.name).rpartition("::")[2], (base,),
                              {"__slots__": (), "__module__": "chainrule.autograd.node"})
         self._plans: dict = {}
+        self.jvp = None  # (kind, rules): how tangents flow forward (see defjvp)
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -75,6 +86,122 @@ class Primitive:
             self.rules[self.inputs.index(input_name)] = (rule, self._getters(input_name, rule))
         self._plans.clear()
         return self
+
+    def defjvp(self, kind: str | None = None, **rules: Callable) -> "Primitive":
+        """Declare how tangents flow forward (forward-mode AD), next to the reverse rules.
+
+        ``kind`` is ``"elementwise"``, ``"linear"`` or ``"bilinear"`` (see the module
+        docstring); otherwise each keyword names an input and gives its rule
+        ``t -> contribution`` (the output's tangent is the sum of the contributions), or
+        ``joint=`` gives one rule taking the list of tangents (zeros for inputs without
+        one) and returning the output's tangent. A multi-output primitive's rules return
+        one tangent per output (None for outputs without one).
+        """
+        if kind == "affine":
+            self.jvp = ("affine", rules)  # the constant attributes, with their zero
+            return self
+        if kind is not None:
+            if rules or kind not in ("elementwise", "linear", "bilinear", "transpose"):
+                raise TypeError(f"{self.name}.defjvp: unknown kind {kind!r}")
+            if kind == "elementwise":
+                if self.joint is not None or self.multi_output:
+                    raise TypeError(f"{self.name}.defjvp: an elementwise JVP reuses per-input "
+                                    "reverse rules")
+                rules = {name: rule[0] for name, rule in zip(self.inputs, self.rules) if rule}
+                self.jvp = ("rules", self._jvp_rules(rules))
+            elif kind == "transpose":
+                self.jvp = (kind, None)
+                self.vjp_params = {i: self._jvp_params(self.inputs[i], rule[0])
+                                   for i, rule in enumerate(self.rules) if rule}
+                if self.joint is not None:
+                    self.vjp_params["joint"] = self._jvp_params("joint", self.joint[0])
+            else:
+                self.jvp = (kind, None)
+            return self
+        joint = rules.pop("joint", None)
+        if joint is not None:
+            self.jvp = ("joint", (joint, self._jvp_params("joint", joint)))
+        else:
+            self.jvp = ("rules", self._jvp_rules(rules))
+        return self
+
+    def _jvp_rules(self, rules: dict) -> dict:
+        """{input index: (rule, parameter names after the tangent)}, checked by name."""
+        out = {}
+        for input_name, rule in rules.items():
+            if input_name not in self.inputs:
+                raise TypeError(f"{self.name}.defjvp: no input named {input_name!r}")
+            out[self.inputs.index(input_name)] = (rule, self._jvp_params(input_name, rule))
+        return out
+
+    def _jvp_params(self, input_name: str, rule: Callable) -> tuple:
+        """A tangent rule's parameter names after the first, each checked like a vjp rule's."""
+        params = list(inspect.signature(rule).parameters)[1:]
+        for p in params:
+            if p != "out" or not self.multi_output:
+                self._getter(input_name, p)  # raises on an unknown name
+        return tuple(params)
+
+    def _fill(self, names: tuple, inputs: tuple, attrs: dict, out, xp) -> list:
+        """The values of a tangent rule's parameters on one forward call."""
+        values = []
+        for p in names:
+            if p == "out":
+                values.append(out)
+            elif p == "xp":
+                values.append(xp)
+            elif p in self.inputs:
+                values.append(inputs[self.inputs.index(p)])
+            elif p.endswith("_shape") and p[:-6] in self.inputs:
+                values.append(tuple(getattr(inputs[self.inputs.index(p[:-6])], "shape", ())))
+            else:
+                values.append(attrs[p])
+        return values
+
+    def tangent(self, inputs: tuple, tangents: list, attrs: dict, out, xp, call: Callable,
+                zeros_like: Callable, transpose: Callable):
+        """The output tangent(s) of one forward call, from the inputs' ``tangents``.
+
+        ``tangents[i]`` is None where input ``i`` carries none; ``call(prim, inputs,
+        attrs)`` runs a primitive (recording its graph), ``zeros_like`` makes the
+        zero tangent of a floating input and ``transpose(prim, inputs, tangents, attrs,
+        out)`` takes J v from the reverse rules.
+        """
+        if self.jvp is None:
+            raise NotImplementedError(f"Trying to use forward AD with {self.name} that does not "
+                                      "support it because it has not been implemented yet.")
+        kind, rules = self.jvp
+        floating = [t is not None or _is_float_tensor(a) for a, t in zip(inputs, tangents)]
+        if kind == "transpose":
+            return transpose(self, inputs, tangents, attrs, out)
+        if kind in ("linear", "affine"):  # zeros stand in for inputs without a tangent
+            args = [t if t is not None else zeros_like(a) if hasattr(a, "shape") else a
+                    for a, t in zip(inputs, tangents)]
+            return call(self, tuple(args), {**attrs, **rules} if rules else attrs)
+        if kind == "bilinear":
+            total = None
+            for i, t in enumerate(tangents):
+                if t is not None:
+                    args = list(inputs)
+                    args[i] = t
+                    total = _plus(total, call(self, tuple(args), attrs))
+            return total
+        if kind == "joint":
+            rule, names = rules
+            full = [t if t is not None else zeros_like(a) if f else None
+                    for a, t, f in zip(inputs, tangents, floating)]
+            return rule(full, *self._fill(names, inputs, attrs, out, xp))
+        total = None
+        for i, t in enumerate(tangents):
+            if t is None:
+                continue
+            if i not in rules:
+                raise NotImplementedError(
+                    f"Trying to use forward AD with {self.name} that does not support it because "
+                    f"it has not been implemented yet (input {self.inputs[i]!r}).")
+            rule, names = rules[i]
+            total = _plus(total, rule(t, *self._fill(names, inputs, attrs, out, xp)))
+        return total
 
     def _getters(self, input_name: str, rule: Callable) -> tuple:
         """Accessors for the rule's parameters after its leading ``g``."""
@@ -122,6 +249,22 @@ class Primitive:
                         saved.add(get.input_index)
             plan = self._plans[needs] = (tuple(sorted(saved)), save_out)
         return plan
+
+
+def _is_float_tensor(a) -> bool:
+    """True for a Tensor (or array) of a floating dtype (a number or an index is not)."""
+    dtype = getattr(a, "dtype", None)
+    return dtype is not None and getattr(dtype, "is_floating_point", False)
+
+
+def _plus(total, contribution):
+    """Sum of tangent contributions (tuples of per-output tangents add elementwise)."""
+    if total is None:
+        return contribution
+    if isinstance(total, (tuple, list)):
+        return tuple(a if b is None else b if a is None else a + b
+                     for a, b in zip(total, contribution))
+    return total + contribution
 
 
 def primitive(grad_fn: str | None = None, *, differentiable: bool = True, view: bool = False,

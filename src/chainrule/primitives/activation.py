@@ -45,6 +45,7 @@ def hardtanh(xp, x, *, min_val, max_val):
 # rule reads the result and serves hardtanh_ (whose input is overwritten) as well
 hardtanh.defvjp(x=lambda g, out, min_val, max_val, xp:
                 xp.where((out > min_val) & (out < max_val), g, 0))
+hardtanh.defjvp("elementwise")
 
 
 def _leaky_relu(grad_fn: str, name: str, reads_result: bool):
@@ -57,7 +58,7 @@ def _leaky_relu(grad_fn: str, name: str, reads_result: bool):
                     xp.where(out > 0, g, g * negative_slope))
     else:
         prim.defvjp(x=lambda g, x, negative_slope, xp: xp.where(x > 0, g, g * negative_slope))
-    return prim
+    return prim.defjvp("elementwise")
 
 
 leaky_relu = _leaky_relu("LeakyReluBackward0", "leaky_relu", reads_result=False)
@@ -72,6 +73,7 @@ def hardsigmoid(xp, x):
 # PyTorch's kernel scales by 1/6 rounded to float, in every dtype
 _ONE_SIXTH = float(np.float32(1) / np.float32(6))
 hardsigmoid.defvjp(x=lambda g, x, xp: xp.where((x > -3) & (x < 3), g * _ONE_SIXTH, 0))
+hardsigmoid.defjvp("elementwise")
 
 
 @primitive("HardswishBackward0")
@@ -81,6 +83,7 @@ def hardswish(xp, x):
 
 hardswish.defvjp(x=lambda g, x, xp:
                  xp.where(x < -3, 0, xp.where(x <= 3, g * (x / 3 + 0.5), g)))
+hardswish.defjvp("elementwise")
 
 # -- exponential linear units ---------------------------------------------------------------
 # elu(x) = scale * x for x > 0, else scale * alpha * (exp(input_scale * x) - 1);
@@ -99,7 +102,7 @@ def _elu(grad_fn: str, name: str, reads_result: bool):
         prim.defvjp(x=lambda g, x, alpha, scale, input_scale, xp: xp.where(
             x > 0, g * scale,
             g * (input_scale * alpha * scale) * xp.exp(xp.where(x > 0, 0, x) * input_scale)))
-    return prim
+    return prim.defjvp("elementwise")
 
 
 elu = _elu("EluBackward0", "elu", reads_result=False)
@@ -139,6 +142,7 @@ def _gelu_grad(g, x, approximate, xp):
 
 
 gelu.defvjp(x=_gelu_grad)
+gelu.defjvp("elementwise")
 
 
 @primitive("SiluBackward0")
@@ -153,6 +157,7 @@ def _silu_grad(g, x, xp):
 
 
 silu.defvjp(x=_silu_grad)
+silu.defjvp("elementwise")
 
 
 @primitive("MishBackward0")
@@ -167,6 +172,7 @@ def _mish_grad(g, x, xp):
 
 
 mish.defvjp(x=_mish_grad)
+mish.defjvp("elementwise")
 
 
 @primitive("SoftplusBackward0")
@@ -183,6 +189,7 @@ def _softplus_grad(g, x, beta, threshold, xp):
 
 
 softplus.defvjp(x=_softplus_grad)
+softplus.defjvp("elementwise")
 
 
 @primitive("LogSigmoidBackward0")
@@ -191,6 +198,7 @@ def log_sigmoid(xp, x):
 
 
 log_sigmoid.defvjp(x=lambda g, x, xp: g * _sigmoid(-x, xp))
+log_sigmoid.defjvp("elementwise")
 
 # -- softmax ----------------------------------------------------------------------------------
 # ``axis`` is one non-negative axis, or () for a 0-d input (softmax of one number is 1)
@@ -204,6 +212,7 @@ def softmax(xp, x, *, axis):
 
 # softmax's Jacobian is diag(s) - s s^T; apply it without building it
 softmax.defvjp(x=lambda g, out, axis, xp: out * (g - xp.sum(g * out, axis=axis, keepdims=True)))
+softmax.defjvp(x=lambda t, out, axis, xp: out * (t - xp.sum(out * t, axis=axis, keepdims=True)))
 
 
 @primitive("LogSoftmaxBackward0", dtype=None)
@@ -213,3 +222,4 @@ def log_softmax(xp, x, *, axis):
 
 
 log_softmax.defvjp(x=lambda g, out, axis, xp: g - xp.exp(out) * xp.sum(g, axis=axis, keepdims=True))
+log_softmax.defjvp(x=lambda t, out, axis, xp: t - xp.sum(xp.exp(out) * t, axis=axis, keepdims=True))

@@ -111,6 +111,7 @@ convolution.defvjp(
         _conv_weight_grad(xp, g, x, w_shape, stride, padding, dilation, groups) if transposed
         else _conv_weight_grad(xp, x, g, w_shape, stride, padding, dilation, groups),
     b=lambda g, b_shape, xp: _bias_grad(xp, g, b_shape))
+convolution.defjvp("transpose")
 
 
 # -- unfold / fold (im2col / col2im, each the other's adjoint) ------------------------------------
@@ -123,6 +124,7 @@ def im2col(xp, x, *, kernel, dilation, padding, stride):
 
 im2col.defvjp(x=lambda g, x_shape, kernel, dilation, padding, stride, xp: xp.col2im(
     g, tuple(x_shape[len(x_shape) - len(kernel):]), kernel, dilation, padding, stride))
+im2col.defjvp("linear")
 
 
 @primitive("Col2ImBackward0", dtype=None)
@@ -132,6 +134,7 @@ def col2im(xp, x, *, size, kernel, dilation, padding, stride):
 
 col2im.defvjp(x=lambda g, kernel, dilation, padding, stride, xp:
               xp.im2col(g, kernel, dilation, padding, stride))
+col2im.defjvp("linear")
 
 
 # -- bilinear forms (linear's b + x @ w is primitives.linalg.addmm) ------------------------------
@@ -161,6 +164,7 @@ trilinear.defvjp(
     x1=lambda g, w, x2, xp: _trilinear_x1(xp, g, w, x2),
     w=lambda g, x1, x2, xp: _trilinear_w(xp, g, x1, x2),
     x2=lambda g, x1, w, xp: _trilinear_x1(xp, g, xp.swapaxes(w, 1, 2), x1))
+trilinear.defjvp("transpose")
 
 
 # -- pooling -------------------------------------------------------------------------------------
@@ -198,7 +202,7 @@ def _gathering(grad_fn: str, name: str, saves: bool):
         return x[key]
     forward.__name__ = name
     prim = primitive(grad_fn, dtype=None, saved_attrs=("key",) if saves else ())(forward)
-    return prim.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
+    return prim.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key)).defjvp("linear")
 
 
 max_pool2d = _gathering("MaxPool2DWithIndicesBackward0", "max_pool2d", True)
@@ -240,6 +244,7 @@ def _avg_pool_grad(xp, g, x_shape, kernel, stride, padding, scale):
 
 avg_pool2d.defvjp(x=lambda g, x_shape, kernel, stride, padding, scale, xp:
                   _avg_pool_grad(xp, g, x_shape, kernel, stride, padding, scale))
+avg_pool2d.defjvp("linear")
 
 
 def _separable(grad_fn: str, name: str):
@@ -249,7 +254,7 @@ def _separable(grad_fn: str, name: str):
         return xp.ascontiguousarray(_apply_mats(xp, x, mats, False))
     forward.__name__ = name
     prim = primitive(grad_fn, dtype=None)(forward)
-    return prim.defvjp(x=lambda g, mats, xp: _apply_mats(xp, g, mats, True))
+    return prim.defvjp(x=lambda g, mats, xp: _apply_mats(xp, g, mats, True)).defjvp("linear")
 
 
 def _apply_mats(xp, x, mats: tuple, adjoint: bool):
@@ -278,3 +283,4 @@ def constant_pad_nd(xp, x, *, pad_width, value):
 # padding by p is undone by padding by -p (a crop), and the other way round
 constant_pad_nd.defvjp(x=lambda g, pad_width, xp:
                        xp.constant_pad(g, tuple((-lo, -hi) for lo, hi in pad_width), 0))
+constant_pad_nd.defjvp("affine", value=0)

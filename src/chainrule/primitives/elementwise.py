@@ -27,6 +27,7 @@ def exp2(xp, x):
 
 
 exp2.defvjp(x=lambda g, out: g * (out * _LN2))
+exp2.defjvp("elementwise")
 
 
 @primitive("Expm1Backward0", dtype="float")
@@ -35,6 +36,7 @@ def expm1(xp, x):
 
 
 expm1.defvjp(x=lambda g, out: g * (out + 1))
+expm1.defjvp("elementwise")
 
 
 @primitive("Log2Backward0", dtype="float")
@@ -43,6 +45,7 @@ def log2(xp, x):
 
 
 log2.defvjp(x=lambda g, x: g / (x * _LN2))
+log2.defjvp("elementwise")
 
 
 @primitive("Log10Backward0", dtype="float")
@@ -51,6 +54,7 @@ def log10(xp, x):
 
 
 log10.defvjp(x=lambda g, x: g / (x * _LN10))
+log10.defjvp("elementwise")
 
 
 @primitive("Log1PBackward0", dtype="float")
@@ -59,6 +63,7 @@ def log1p(xp, x):
 
 
 log1p.defvjp(x=lambda g, x: g / (x + 1))
+log1p.defjvp("elementwise")
 
 
 @primitive("RsqrtBackward0", dtype="float")
@@ -68,6 +73,7 @@ def rsqrt(xp, x):
 
 # d/dx x^(-1/2) = -1/2 x^(-3/2) = -1/2 out^3
 rsqrt.defvjp(x=lambda g, out: g * (-0.5 * out * out * out))
+rsqrt.defjvp("elementwise")
 
 # -- trigonometric and hyperbolic functions -----------------------------------------------
 
@@ -78,6 +84,7 @@ def tan(xp, x):
 
 
 tan.defvjp(x=lambda g, out: g * (1 + out * out))
+tan.defjvp("elementwise")
 
 
 @primitive("AsinBackward0", dtype="float")
@@ -86,6 +93,7 @@ def asin(xp, x):
 
 
 asin.defvjp(x=lambda g, x, xp: g / xp.sqrt(1 - x * x))
+asin.defjvp("elementwise")
 
 
 @primitive("AcosBackward0", dtype="float")
@@ -94,6 +102,7 @@ def acos(xp, x):
 
 
 acos.defvjp(x=lambda g, x, xp: -g / xp.sqrt(1 - x * x))
+acos.defjvp("elementwise")
 
 
 @primitive("AtanBackward0", dtype="float")
@@ -102,6 +111,7 @@ def atan(xp, x):
 
 
 atan.defvjp(x=lambda g, x: g / (x * x + 1))
+atan.defjvp("elementwise")
 
 
 @primitive("SinhBackward0", dtype="float")
@@ -110,6 +120,7 @@ def sinh(xp, x):
 
 
 sinh.defvjp(x=lambda g, x, xp: g * xp.cosh(x))
+sinh.defjvp("elementwise")
 
 
 @primitive("CoshBackward0", dtype="float")
@@ -118,6 +129,7 @@ def cosh(xp, x):
 
 
 cosh.defvjp(x=lambda g, x, xp: g * xp.sinh(x))
+cosh.defjvp("elementwise")
 
 
 @primitive("AsinhBackward0", dtype="float")
@@ -126,6 +138,7 @@ def asinh(xp, x):
 
 
 asinh.defvjp(x=lambda g, x, xp: g / xp.sqrt(x * x + 1))
+asinh.defjvp("elementwise")
 
 
 @primitive("AcoshBackward0", dtype="float")
@@ -134,6 +147,7 @@ def acosh(xp, x):
 
 
 acosh.defvjp(x=lambda g, x, xp: g / xp.sqrt(x * x - 1))
+acosh.defjvp("elementwise")
 
 
 @primitive("AtanhBackward0", dtype="float")
@@ -142,6 +156,7 @@ def atanh(xp, x):
 
 
 atanh.defvjp(x=lambda g, x: g / (1 - x * x))
+atanh.defjvp("elementwise")
 
 
 def _inplace_without_derivative(name: str, ufunc: str):
@@ -153,7 +168,7 @@ def _inplace_without_derivative(name: str, ufunc: str):
         raise NotImplementedError(f"the derivative for 'inplace version of {name}' is not "
                                   "implemented.")
     forward.__name__ = f"{name}_inplace"
-    return primitive(f"{name.capitalize()}Backward1", dtype="float")(forward).defvjp(x=rule)
+    return primitive(f"{name.capitalize()}Backward1", dtype="float")(forward).defvjp(x=rule).defjvp("elementwise")
 
 
 asinh_inplace = _inplace_without_derivative("asinh", "arcsinh")
@@ -174,6 +189,7 @@ def atan2(xp, x, y):
 
 atan2.defvjp(x=lambda g, x, y, xp: g * y * _atan2_scale(x, y, xp),
              y=lambda g, x, y, xp: g * -x * _atan2_scale(x, y, xp))
+atan2.defjvp("elementwise")
 
 
 @primitive("HypotBackward0")
@@ -183,6 +199,7 @@ def hypot(xp, x, y):
 
 hypot.defvjp(x=lambda g, x, out: g * x / out,
              y=lambda g, y, out: g * y / out)
+hypot.defjvp("elementwise")
 
 
 @primitive("LogaddexpBackward0")
@@ -193,6 +210,7 @@ def logaddexp(xp, x, y):
 # d/dx log(e^x + e^y) = e^x / (e^x + e^y) = 1 / (1 + e^(y - x))
 logaddexp.defvjp(x=lambda g, x, y, xp: g / (1 + xp.exp(y - x)),
                  y=lambda g, x, y, xp: g / (1 + xp.exp(x - y)))
+logaddexp.defjvp("elementwise")
 
 # -- the error function family ----------------------------------------------------------
 
@@ -203,6 +221,7 @@ def erf(xp, x):
 
 
 erf.defvjp(x=lambda g, x, xp: g * (_TWO_OVER_SQRT_PI * xp.exp(-(x * x))))
+erf.defjvp("elementwise")
 
 
 @primitive("ErfcBackward0", dtype="float")
@@ -211,6 +230,7 @@ def erfc(xp, x):
 
 
 erfc.defvjp(x=lambda g, x, xp: g * (-_TWO_OVER_SQRT_PI * xp.exp(-(x * x))))
+erfc.defjvp("elementwise")
 
 
 @primitive("ErfinvBackward0", dtype="float")
@@ -219,6 +239,7 @@ def erfinv(xp, x):
 
 
 erfinv.defvjp(x=lambda g, out, xp: g * (_SQRT_PI_OVER_2 * xp.exp(out * out)))
+erfinv.defjvp("elementwise")
 
 
 def _logit_grad(g, x, eps, xp):
@@ -236,6 +257,7 @@ def logit(xp, x, *, eps):
 
 
 logit.defvjp(x=_logit_grad)
+logit.defjvp("elementwise")
 
 # -- rounding (piecewise constant: zero gradient) --------------------------------------------
 
@@ -251,6 +273,7 @@ def floor(xp, x):
 
 
 floor.defvjp(x=lambda g: g * 0)
+floor.defjvp("elementwise")
 
 
 @primitive("CeilBackward0")
@@ -259,6 +282,7 @@ def ceil(xp, x):
 
 
 ceil.defvjp(x=lambda g: g * 0)
+ceil.defjvp("elementwise")
 
 
 @primitive("TruncBackward0")
@@ -267,6 +291,7 @@ def trunc(xp, x):
 
 
 trunc.defvjp(x=lambda g: g * 0)
+trunc.defjvp("elementwise")
 
 
 @primitive("RoundBackward0")
@@ -275,6 +300,7 @@ def round(xp, x):
 
 
 round.defvjp(x=lambda g: g * 0)
+round.defjvp("elementwise")
 
 
 @primitive("RoundBackward1")
@@ -286,6 +312,7 @@ def round_decimals(xp, x, *, decimals):
 
 
 round_decimals.defvjp(x=lambda g: g * 0)
+round_decimals.defjvp("elementwise")
 
 
 @primitive("FracBackward0")
@@ -294,6 +321,7 @@ def frac(xp, x):
 
 
 frac.defvjp(x=lambda g: g)
+frac.defjvp("elementwise")
 
 
 @primitive("NanToNumBackward0")
@@ -302,6 +330,7 @@ def nan_to_num(xp, x, *, nan, posinf, neginf):
 
 
 nan_to_num.defvjp(x=lambda g, x, xp: g * xp.isfinite(x))
+nan_to_num.defjvp("elementwise")
 
 # -- maximum, minimum, modulo ----------------------------------------------------------------
 
@@ -314,6 +343,7 @@ def maximum(xp, x, y):
 # a tie splits the gradient evenly; a nan (neither <, > nor ==) passes it to both
 maximum.defvjp(x=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x < y, 0, g)),
                y=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x > y, 0, g)))
+maximum.defjvp("elementwise")
 
 
 @primitive("MinimumBackward0")
@@ -323,6 +353,7 @@ def minimum(xp, x, y):
 
 minimum.defvjp(x=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x > y, 0, g)),
                y=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x < y, 0, g)))
+minimum.defjvp("elementwise")
 
 
 @primitive("FmodBackward0")
@@ -331,6 +362,7 @@ def fmod(xp, x, *, other):
 
 
 fmod.defvjp(x=lambda g: g)
+fmod.defjvp("elementwise")
 
 
 @primitive("FmodBackward1")
@@ -341,6 +373,7 @@ def fmod_tensor(xp, x, y):
 # x - y trunc(x / y): the quotient is piecewise constant
 fmod_tensor.defvjp(x=lambda g: g,
                    y=lambda g, x, y, xp: -g * xp.trunc(x / y))
+fmod_tensor.defjvp("elementwise")
 
 
 def _python_mod(xp, x, y):
@@ -355,6 +388,7 @@ def remainder(xp, x, *, other):
 
 
 remainder.defvjp(x=lambda g: g)
+remainder.defjvp("elementwise")
 
 
 @primitive("torch::autograd::NotImplemented")
@@ -368,6 +402,7 @@ def _no_remainder_derivative(g):
 
 
 remainder_number_self.defvjp(y=_no_remainder_derivative)
+remainder_number_self.defjvp("elementwise")
 
 
 @primitive("RemainderBackward1")
@@ -389,6 +424,7 @@ def _floor_divide(x, y, xp):
 # x - y floor(x / y)
 remainder_tensor.defvjp(x=lambda g: g,
                         y=lambda g, x, y, xp: -g * _floor_divide(x, y, xp))
+remainder_tensor.defjvp("elementwise")
 
 # -- xlogy: x log(y), 0 where x == 0 ----------------------------------------------------------
 
@@ -415,6 +451,7 @@ def xlogy(xp, x, y):
 
 xlogy.defvjp(x=_xlogy_grad_x,
              y=lambda g, x, y: g * x / y)
+xlogy.defjvp("elementwise")
 
 
 def _xlogy_grad_x_number(g, x, other, xp):
@@ -431,6 +468,7 @@ def xlogy_other_number(xp, x, *, other):
 
 
 xlogy_other_number.defvjp(x=_xlogy_grad_x_number)
+xlogy_other_number.defjvp("elementwise")
 
 
 @primitive("XlogyBackward1", dtype="float")
@@ -442,6 +480,7 @@ def xlogy_self_number(xp, y, *, x):
 
 
 xlogy_self_number.defvjp(y=lambda g, y, x: g * x / y)
+xlogy_self_number.defjvp("elementwise")
 
 # -- lerp ---------------------------------------------------------------------------------
 
@@ -456,6 +495,7 @@ def lerp(xp, x, y, *, weight):
 
 lerp.defvjp(x=lambda g, weight: g * (1 - weight),
             y=lambda g, weight: g * weight)
+lerp.defjvp("elementwise")
 
 
 @primitive("LerpBackward1")
@@ -467,6 +507,7 @@ def lerp_tensor(xp, x, y, weight):
 lerp_tensor.defvjp(x=lambda g, weight: g * (1 - weight),
                    y=lambda g, weight: g * weight,
                    weight=lambda g, x, y: g * (y - x))
+lerp_tensor.defjvp("elementwise")
 
 # -- clamp and where ----------------------------------------------------------------------
 
@@ -488,6 +529,7 @@ def clamp(xp, x, *, min, max):
 
 
 clamp.defvjp(x=lambda g, x, min, max, xp: xp.where(_within(x, min, max), g, 0))
+clamp.defjvp("elementwise")
 
 
 def _clamp_min_grad(g, x, min, max, xp):
@@ -512,6 +554,7 @@ def clamp_tensor(xp, x, min, max, *, dtype):
 clamp_tensor.defvjp(x=lambda g, x, min, max, xp: xp.where(_within(x, min, max), g, 0),
                     min=_clamp_min_grad,
                     max=_clamp_max_grad)
+clamp_tensor.defjvp("elementwise")
 
 
 @primitive("WhereBackward0", saved_attrs=("condition",))
@@ -522,6 +565,7 @@ def where_xy(xp, x, y, *, condition):
 
 where_xy.defvjp(x=lambda g, condition, xp: xp.where(condition, g, 0),
                 y=lambda g, condition, xp: xp.where(condition, 0, g))
+where_xy.defjvp("elementwise")
 
 # -- tests, logical and bitwise ops (no grad_fn, as in PyTorch) -----------------------------------
 

@@ -25,7 +25,7 @@ def _reading(grad_fn: str, name: str):
     forward.__name__ = name
     prim = primitive(grad_fn, dtype=None, saved_attrs=("key",))(forward)
     # the node sums a broadcast input's gradient back to its shape
-    return prim.defvjp(x=lambda g, shape, key, xp: xp.accumulate_into(g, shape, key))
+    return prim.defvjp(x=lambda g, shape, key, xp: xp.accumulate_into(g, shape, key)).defjvp("linear")
 
 
 gather = _reading("GatherBackward0", "gather")
@@ -44,7 +44,8 @@ def _writing(grad_fn: str, name: str):
     prim = primitive(grad_fn, dtype=None, saved_attrs=("key",))(forward)
     # overwritten elements of x get no gradient; each src element, g where it landed
     return prim.defvjp(x=lambda g, key, xp: xp.embed_zero(g, key),
-                       src=lambda g, src_shape, key, src_key, xp: xp.embed(g[key], src_shape, src_key))
+                       src=lambda g, src_shape, key, src_key, xp: xp.embed(g[key], src_shape, src_key)
+                       ).defjvp("linear")
 
 
 scatter = _writing("ScatterBackward0", "scatter")
@@ -63,7 +64,7 @@ def _adding(grad_fn: str, name: str):
     return prim.defvjp(
         x=lambda g: g,
         src=lambda g, src_shape, key, src_key, alpha, xp: xp.embed(
-            g[key] if alpha == 1 else g[key] * alpha, src_shape, src_key))
+            g[key] if alpha == 1 else g[key] * alpha, src_shape, src_key)).defjvp("linear")
 
 
 scatter_add = _adding("ScatterAddBackward0", "scatter_add")
@@ -78,7 +79,8 @@ def _filling(grad_fn: str, name: str):
         return xp.put_key(xp.broadcast_to(x, shape), key, value)
     forward.__name__ = name
     prim = primitive(grad_fn, dtype=None, saved_attrs=("key",))(forward)
-    return prim.defvjp(x=lambda g, key, xp: xp.embed_zero(g, key))
+    # the written number is a constant: its tangent is zero
+    return prim.defvjp(x=lambda g, key, xp: xp.embed_zero(g, key)).defjvp("affine", value=0)
 
 
 def _filling_tensor(grad_fn: str, name: str):
@@ -89,7 +91,7 @@ def _filling_tensor(grad_fn: str, name: str):
     prim = primitive(grad_fn, dtype=None, saved_attrs=("key",))(forward)
     # every written element took the one value: its gradient is their sum (done by the node)
     return prim.defvjp(x=lambda g, key, xp: xp.embed_zero(g, key),
-                       value=lambda g, key: g[key])
+                       value=lambda g, key: g[key]).defjvp("linear")
 
 
 scatter_value = _filling("ScatterBackward1", "scatter_value")
@@ -171,6 +173,7 @@ def _scatter_reduce_grads(g, x, src, out, key, src_key, src_shape, reduce, inclu
 
 
 scatter_reduce.defvjp(joint=_scatter_reduce_grads)
+scatter_reduce.defjvp("transpose")
 
 
 @primitive(differentiable=False)

@@ -14,6 +14,7 @@ def select(xp, x, *, key):
 
 
 select.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
+select.defjvp("linear")
 
 
 @primitive("SliceBackward0", view=True, dtype=None)
@@ -22,6 +23,7 @@ def slice(xp, x, *, key):
 
 
 slice.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
+slice.defjvp("linear")
 
 
 @primitive("IndexBackward0", dtype=None, saved_attrs=("key",))
@@ -31,6 +33,7 @@ def index(xp, x, *, key):
 
 # repeated indices read the same element several times: their gradients add up
 index.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
+index.defjvp("linear")
 
 
 @primitive("AsStridedBackward0", dtype=None)
@@ -40,6 +43,7 @@ def as_strided(xp, x, *, key):
 
 # a view's elements, located in its base by index arrays (after an in-place write)
 as_strided.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
+as_strided.defjvp("linear")
 
 
 @primitive("SliceBackwardBackward0", dtype=None)
@@ -48,6 +52,7 @@ def embed(xp, g, *, shape, key):
 
 
 embed.defvjp(g=lambda g, key: g[key])
+embed.defjvp("linear")
 
 
 @primitive("IndexBackwardBackward0", dtype=None)
@@ -56,6 +61,7 @@ def accumulate_into(xp, g, *, shape, key):
 
 
 accumulate_into.defvjp(g=lambda g, key: g[key])
+accumulate_into.defjvp("linear")
 
 
 def _put(grad_fn: str, name: str):
@@ -65,7 +71,7 @@ def _put(grad_fn: str, name: str):
     forward.__name__ = name
     return primitive(grad_fn, dtype=None)(forward).defvjp(
         x=lambda g, key, xp: xp.embed_zero(g, key),
-        value=lambda g, key: g[key])
+        value=lambda g, key: g[key]).defjvp("linear")
 
 
 copy_slices = _put("torch::autograd::CopySlices", "copy_slices")

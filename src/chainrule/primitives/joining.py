@@ -38,6 +38,7 @@ def _cat_grads(g, axis, sizes, xp):
 
 
 cat.defvjp(joint=_cat_grads)
+cat.defjvp("linear")
 
 
 @primitive("StackBackward0")
@@ -47,6 +48,7 @@ def stack(xp, *xs, axis):
 
 # input i is the slice at position i of the new dim (Ellipsis: a 0-d view, not a scalar)
 stack.defvjp(joint=lambda g, axis: [g[_at(axis, i) + (Ellipsis,)] for i in range(g.shape[axis])])
+stack.defjvp("linear")
 
 
 def _splitting(grad_fn: str, name: str):
@@ -59,7 +61,7 @@ def _splitting(grad_fn: str, name: str):
         return tuple(pieces)
     forward.__name__ = name
     prim = primitive(grad_fn, view=True, dtype=None, multi_output=True)(forward)
-    return prim.defvjp(x=lambda g, axis, xp: xp.concatenate(g, axis=axis))
+    return prim.defvjp(x=lambda g, axis, xp: xp.concatenate(g, axis=axis)).defjvp("linear")
 
 
 split = _splitting("SplitBackward0", "split")
@@ -72,6 +74,7 @@ def unbind(xp, x, *, axis):
 
 
 unbind.defvjp(x=lambda g, axis, xp: xp.stack(g, axis=axis))
+unbind.defjvp("linear")
 
 # -- copies that rearrange or repeat elements --------------------------------------------------
 
@@ -91,6 +94,7 @@ def _repeat_grad(g, x_shape, reps, xp):
 
 
 repeat.defvjp(x=_repeat_grad)
+repeat.defjvp("linear")
 
 
 @primitive("FlipBackward0", dtype=None)
@@ -99,6 +103,7 @@ def flip(xp, x, *, axis):
 
 
 flip.defvjp(x=lambda g, axis, xp: xp.flip(g, axis=axis))  # a flip is its own inverse
+flip.defjvp("linear")
 
 
 @primitive("RollBackward0", dtype=None)
@@ -107,6 +112,7 @@ def roll(xp, x, *, shift, axis):
 
 
 roll.defvjp(x=lambda g, shift, axis, xp: xp.roll(g, tuple(-s for s in shift), axis=axis))
+roll.defjvp("linear")
 
 
 @primitive("Rot90Backward0", dtype=None)
@@ -115,6 +121,7 @@ def rot90(xp, x, *, k, axes):
 
 
 rot90.defvjp(x=lambda g, k, axes, xp: xp.rot90(g, -k, axes=axes))
+rot90.defjvp("linear")
 
 # -- triangles and diagonals -------------------------------------------------------------------
 
@@ -125,6 +132,7 @@ def tril(xp, x, *, k):
 
 
 tril.defvjp(x=lambda g, k, xp: g - xp.triu(g, k + 1))  # the lower triangle is all but the upper
+tril.defjvp("linear")
 
 
 @primitive("TriuBackward0", dtype=None)
@@ -133,6 +141,7 @@ def triu(xp, x, *, k):
 
 
 triu.defvjp(x=lambda g, k, xp: xp.triu(g, k))
+triu.defjvp("linear")
 
 # ``key``: index arrays locating the diagonal's elements in the (larger) array, in the
 # diagonal's own shape: the other dims in order, then the diagonal (built at the public edge)
@@ -147,6 +156,7 @@ def diagonal(xp, x, *, offset, axis1, axis2, key):
 
 
 diagonal.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
+diagonal.defjvp("linear")
 
 
 @primitive("DiagonalBackward0_copy", dtype=None)
@@ -155,6 +165,7 @@ def diagonal_copy(xp, x, *, key):
 
 
 diagonal_copy.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
+diagonal_copy.defjvp("linear")
 
 
 @primitive("DiagEmbedBackward0", dtype=None)
@@ -163,3 +174,4 @@ def diag_embed(xp, x, *, shape, key):
 
 
 diag_embed.defvjp(x=lambda g, key: g[key])
+diag_embed.defjvp("linear")

@@ -56,6 +56,7 @@ def mm(xp, x, y):
 
 mm.defvjp(x=lambda g, y, xp: xp.matmul(g, _mT(y, xp)),
           y=lambda g, x, xp: xp.matmul(_mT(x, xp), g))
+mm.defjvp("bilinear")
 
 
 @primitive("BmmBackward0")
@@ -65,6 +66,7 @@ def bmm(xp, x, y):
 
 bmm.defvjp(x=lambda g, y, xp: xp.matmul(g, _mT(y, xp)),
            y=lambda g, x, xp: xp.matmul(_mT(x, xp), g))
+bmm.defjvp("bilinear")
 
 
 @primitive("MvBackward0")
@@ -74,6 +76,7 @@ def mv(xp, x, y):
 
 mv.defvjp(x=lambda g, y, xp: xp.outer(g, y),
           y=lambda g, x, xp: xp.matmul(g, x))
+mv.defjvp("bilinear")
 
 
 @primitive("DotBackward0")
@@ -83,6 +86,7 @@ def dot(xp, x, y):
 
 dot.defvjp(x=lambda g, y: g * y,
            y=lambda g, x: g * x)
+dot.defjvp("bilinear")
 
 
 @primitive("VdotBackward0")
@@ -92,6 +96,7 @@ def vdot(xp, x, y):
 
 vdot.defvjp(x=lambda g, y: g * y,
             y=lambda g, x: g * x)
+vdot.defjvp("bilinear")
 
 
 def _add_product(grad_fn: str, name: str):
@@ -105,7 +110,7 @@ def _add_product(grad_fn: str, name: str):
     return primitive(grad_fn)(forward).defvjp(
         x=lambda g, beta: _scaled(g, beta),
         a=lambda g, b, alpha, xp: _scaled(xp.matmul(g, _mT(b, xp)), alpha),
-        b=lambda g, a, alpha, xp: _scaled(xp.matmul(_mT(a, xp), g), alpha))
+        b=lambda g, a, alpha, xp: _scaled(xp.matmul(_mT(a, xp), g), alpha)).defjvp("transpose")
 
 
 addmm = _add_product("AddmmBackward0", "addmm")
@@ -118,6 +123,7 @@ def trace(xp, x):
 
 
 trace.defvjp(x=lambda g, x_shape, xp: g * xp.eye(*x_shape))
+trace.defjvp("linear")
 
 
 @primitive("LinalgCrossBackward0")
@@ -128,6 +134,7 @@ def linalg_cross(xp, x, y, *, axis):
 # <g, x × y> = <x, y × g> = <y, g × x>
 linalg_cross.defvjp(x=lambda g, y, axis, xp: xp.cross(y, g, axis=axis),
                     y=lambda g, x, axis, xp: xp.cross(g, x, axis=axis))
+linalg_cross.defjvp("bilinear")
 
 
 # -- inverses, determinants, solves --------------------------------------------------------------
@@ -140,6 +147,7 @@ def inv(xp, x):
 
 # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T g A^-T
 inv.defvjp(x=lambda g, out, xp: -xp.matmul(_mT(out, xp), xp.matmul(g, _mT(out, xp))))
+inv.defjvp("transpose")
 
 
 def _unsqueeze2(v, xp):
@@ -165,6 +173,7 @@ def _det_vjp(g, out, x, xp):
 
 
 det.defvjp(x=_det_vjp)
+det.defjvp("transpose")
 
 
 @primitive("LinalgSlogdetBackward0", multi_output=True)
@@ -182,6 +191,7 @@ def _slogdet_vjp(g, x, xp):
 
 
 slogdet.defvjp(x=_slogdet_vjp)
+slogdet.defjvp("transpose")
 
 
 def _solve(xp, a, b, left: bool, vector: bool):
@@ -210,6 +220,7 @@ def _solve_a_vjp(g, a, out, left, vector, xp):
 
 solve.defvjp(a=_solve_a_vjp,
              b=lambda g, a, left, vector, xp: _solve(xp, _mT(a, xp), g, left, vector))
+solve.defjvp("transpose")
 
 # -- decompositions ----------------------------------------------------------------------------
 
@@ -232,6 +243,7 @@ def _cholesky_vjp(g, out, upper, xp):
 
 
 cholesky.defvjp(x=_cholesky_vjp)
+cholesky.defjvp("transpose")
 
 
 @primitive("LinalgQrBackward0", multi_output=True)
@@ -274,6 +286,7 @@ def _qr_vjp(g, x, mode, xp):
 
 
 qr.defvjp(x=_qr_vjp)
+qr.defjvp("transpose")
 
 
 @primitive("LinalgEighBackward0", multi_output=True)
@@ -294,6 +307,7 @@ def _eigh_vjp(g, x, uplo, xp):
 
 
 eigh.defvjp(x=_eigh_vjp)
+eigh.defjvp("transpose")
 
 
 @primitive("LinalgSvdBackward0", multi_output=True)
@@ -334,3 +348,4 @@ def _svd_vjp(g, x, full_matrices, xp):
 
 
 svd.defvjp(x=_svd_vjp)
+svd.defjvp("transpose")

@@ -41,6 +41,7 @@ def mse_loss(xp, x, y, *, reduction):
 
 mse_loss.defvjp(x=lambda g, x, y, x_shape, reduction: 2 * _norm(reduction, x_shape) * (x - y) * g,
                 y=lambda g, x, y, x_shape, reduction: -2 * _norm(reduction, x_shape) * (x - y) * g)
+mse_loss.defjvp("transpose")
 
 
 @primitive("SmoothL1LossBackward0")
@@ -58,6 +59,7 @@ def _smooth_l1_grad(g, x, y, x_shape, reduction, beta, xp):
 smooth_l1_loss.defvjp(x=_smooth_l1_grad,
                       y=lambda g, x, y, x_shape, reduction, beta, xp:
                       -_smooth_l1_grad(g, x, y, x_shape, reduction, beta, xp))
+smooth_l1_loss.defjvp("transpose")
 
 
 @primitive("HuberLossBackward0")
@@ -75,6 +77,7 @@ def _huber_grad(g, x, y, x_shape, reduction, delta, xp):
 huber_loss.defvjp(x=_huber_grad,
                   y=lambda g, x, y, x_shape, reduction, delta, xp:
                   -_huber_grad(g, x, y, x_shape, reduction, delta, xp))
+huber_loss.defjvp("transpose")
 
 # -- negative log likelihood ------------------------------------------------------------------
 # ``key`` picks each sample's target class in x (for ignored samples: class 0), ``weight``
@@ -98,7 +101,7 @@ def _nll(grad_fn: str, name: str):
     forward.__name__ = name
     prim = primitive(grad_fn, dtype=None, saved_attrs=("key", "weight", "mask"))(forward)
     return prim.defvjp(x=lambda g, x_shape, key, weight, mask, reduction, xp: xp.embed(
-        g * xp.asarray(_nll_coef(weight, mask, reduction)), x_shape, key))
+        g * xp.asarray(_nll_coef(weight, mask, reduction)), x_shape, key)).defjvp("linear")
 
 
 nll_loss = _nll("NllLossBackward0", "nll_loss")        # input (C,) or (N, C)
@@ -127,6 +130,7 @@ binary_cross_entropy.defvjp(
         xp, g * (x - y) / xp.maximum((1 - x) * x, _EPSILON), weight, reduction, x_shape),
     y=lambda g, x, x_shape, weight, reduction, xp: _weighted(
         xp, g * (xp.log1p(-x) - xp.log(x)), weight, reduction, x_shape))
+binary_cross_entropy.defjvp("transpose")
 
 
 # computed in the promoted dtype, returned in the target's (PyTorch writes into 1 - target)
@@ -161,6 +165,7 @@ def _bce_logits_grad_y(g, x, x_shape, weight, pos_weight, reduction, xp):
 
 
 binary_cross_entropy_with_logits.defvjp(x=_bce_logits_grad_x, y=_bce_logits_grad_y)
+binary_cross_entropy_with_logits.defjvp("transpose")
 
 # -- what PyTorch's C++ loss composites call ----------------------------------------------------
 # ``tensor op number`` from C++ is the op's Scalar overload: a node of its own name
@@ -172,6 +177,7 @@ def scalar_add(xp, x, *, other):
 
 
 scalar_add.defvjp(x=lambda g: g)
+scalar_add.defjvp("elementwise")
 
 
 @primitive("SubBackward1")
@@ -180,6 +186,7 @@ def scalar_sub(xp, x, *, other):
 
 
 scalar_sub.defvjp(x=lambda g: g)
+scalar_sub.defjvp("elementwise")
 
 
 @primitive("MulBackward1")
@@ -188,6 +195,7 @@ def scalar_mul(xp, x, *, other):
 
 
 scalar_mul.defvjp(x=lambda g, other: g * other)
+scalar_mul.defjvp("elementwise")
 
 
 @primitive("DivBackward1")
@@ -196,6 +204,7 @@ def scalar_div(xp, x, *, other):
 
 
 scalar_div.defvjp(x=lambda g, other: g / other)
+scalar_div.defjvp("elementwise")
 
 
 @primitive("ClampMinBackward0")
@@ -204,3 +213,4 @@ def clamp_min(xp, x, *, min):
 
 
 clamp_min.defvjp(x=lambda g, x, min, xp: xp.where(x >= min, g, 0))
+clamp_min.defjvp("elementwise")

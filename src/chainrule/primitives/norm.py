@@ -88,6 +88,7 @@ def _batch_norm_grads(xp, g, x, w, b, running_mean, running_var, training, eps) 
 native_batch_norm.defvjp(joint=lambda g, x, w, b, running_mean, running_var, training, eps, xp:
                          _batch_norm_grads(xp, g, x, w, b, running_mean, running_var, training,
                                            eps))
+native_batch_norm.defjvp("transpose")
 
 
 @primitive(differentiable=False, dtype=None)
@@ -125,6 +126,7 @@ def _layer_norm_grads(xp, g, x, w, b, n_dims: int, eps: float) -> tuple:
 
 native_layer_norm.defvjp(joint=lambda g, x, w, b, n_dims, eps, xp:
                          _layer_norm_grads(xp, g, x, w, b, n_dims, eps))
+native_layer_norm.defjvp("transpose")
 
 
 def _group_stats(xp, x, groups: int, eps: float):
@@ -151,6 +153,7 @@ def _group_norm_grads(xp, g, x, w, b, groups: int, eps: float) -> tuple:
 
 native_group_norm.defvjp(joint=lambda g, x, w, b, groups, eps, xp:
                          _group_norm_grads(xp, g, x, w, b, groups, eps))
+native_group_norm.defjvp("transpose")
 
 
 # -- embedding ---------------------------------------------------------------------------------------
@@ -165,6 +168,7 @@ def embedding(xp, w, *, indices, scale):
 # (0 for padding_idx, 1 / count with scale_grad_by_freq) when given
 embedding.defvjp(w=lambda g, w_shape, indices, scale, xp: xp.accumulate_into(
     g if scale is None else xp.multiply(g, scale), w_shape, (indices,)))
+embedding.defjvp("linear")
 
 
 # -- norms --------------------------------------------------------------------------------------------
@@ -179,6 +183,7 @@ def pnorm(xp, x, *, ord, axis, keepdims, dtype=None):
 
 pnorm.defvjp(x=lambda g, x, out, ord, axis, keepdims, xp:
              _reduction._norm_grad(g, x, out, ord, axis, keepdims, xp))
+pnorm.defjvp("transpose")
 
 
 # -- attention ----------------------------------------------------------------------------------------
@@ -200,6 +205,7 @@ def _row_shape(shape: tuple, axis: int) -> tuple:
 # softmax's Jacobian is diag(s) - s s^T; apply it without building it
 safe_softmax.defvjp(x=lambda g, out, axis, xp:
                     out * (g - xp.sum_to(g * out, _row_shape(tuple(out.shape), axis))))
+safe_softmax.defjvp(x=lambda t, out, axis, xp: out * (t - xp.sum(out * t, axis=axis, keepdims=True)))
 
 
 @primitive(differentiable=False, dtype=None)

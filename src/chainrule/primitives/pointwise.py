@@ -22,6 +22,7 @@ def add(xp, x, y, *, alpha):
 
 add.defvjp(x=lambda g: g,
            y=lambda g, alpha: g if alpha == 1 else g * alpha)
+add.defjvp("elementwise")
 
 
 @primitive("SubBackward0")
@@ -31,6 +32,7 @@ def sub(xp, x, y, *, alpha):
 
 sub.defvjp(x=lambda g: g,
            y=lambda g, alpha: -g if alpha == 1 else g * -alpha)
+sub.defjvp("elementwise")
 
 
 @primitive("RsubBackward1")
@@ -40,6 +42,7 @@ def rsub(xp, x, *, other, alpha):
 
 
 rsub.defvjp(x=lambda g, alpha: -g if alpha == 1 else g * -alpha)
+rsub.defjvp("elementwise")
 
 
 @primitive("RsubBackward0")
@@ -50,6 +53,7 @@ def rsub_tensor(xp, x, y, *, alpha):
 
 rsub_tensor.defvjp(x=lambda g, alpha: -g if alpha == 1 else g * -alpha,
                    y=lambda g: g)
+rsub_tensor.defjvp("elementwise")
 
 
 @primitive("MulBackward0")
@@ -59,6 +63,7 @@ def mul(xp, x, y):
 
 mul.defvjp(x=lambda g, y: g * y,
            y=lambda g, x: g * x)
+mul.defjvp("elementwise")
 
 
 @primitive("DivBackward0", dtype="float")
@@ -68,6 +73,7 @@ def div(xp, x, y):
 
 div.defvjp(x=lambda g, y: g / y,
            y=lambda g, x, y: -g * x / (y * y))
+div.defjvp("elementwise")
 
 
 @primitive("NegBackward0")
@@ -76,6 +82,7 @@ def neg(xp, x):
 
 
 neg.defvjp(x=lambda g: -g)
+neg.defjvp("elementwise")
 
 
 @primitive("ReciprocalBackward0", dtype="float")
@@ -84,6 +91,7 @@ def reciprocal(xp, x):
 
 
 reciprocal.defvjp(x=lambda g, out: -g * out * out)
+reciprocal.defjvp("elementwise")
 
 # -- powers -------------------------------------------------------------------------
 
@@ -98,6 +106,7 @@ def pow_scalar(xp, x, *, exponent):
 pow_scalar.defvjp(x=lambda g, x, exponent:
                   g * 0 if exponent == 0 else g * (2 * x) if exponent == 2
                   else g * (exponent * x ** (exponent - 1)))
+pow_scalar.defjvp("elementwise")
 
 
 @primitive("PowBackward1")
@@ -108,6 +117,7 @@ def pow(xp, x, y):
 # d/dy x^y = x^y log x, taken as 0 where x == 0 and y >= 0 (PyTorch's convention)
 pow.defvjp(x=lambda g, x, y: g * (y * x ** (y - 1)),
            y=lambda g, x, y, out, xp: g * xp.where((x == 0) & (y >= 0), 0, out * xp.log(x)))
+pow.defjvp("elementwise")
 
 
 @primitive("PowBackward2")
@@ -117,6 +127,7 @@ def rpow(xp, x, *, base):
 
 
 rpow.defvjp(x=lambda g, out, base: g * out * math.log(base))
+rpow.defjvp("elementwise")
 
 # -- elementwise math ---------------------------------------------------------------
 
@@ -127,6 +138,7 @@ def abs(xp, x):
 
 
 abs.defvjp(x=lambda g, x, xp: g * xp.sign(x))
+abs.defjvp("elementwise")
 
 
 @primitive("ExpBackward0", dtype="float")
@@ -135,6 +147,7 @@ def exp(xp, x):
 
 
 exp.defvjp(x=lambda g, out: g * out)
+exp.defjvp("elementwise")
 
 
 @primitive("LogBackward0", dtype="float")
@@ -143,6 +156,7 @@ def log(xp, x):
 
 
 log.defvjp(x=lambda g, x: g / x)
+log.defjvp("elementwise")
 
 
 @primitive("SinBackward0", dtype="float")
@@ -151,6 +165,7 @@ def sin(xp, x):
 
 
 sin.defvjp(x=lambda g, x, xp: g * xp.cos(x))
+sin.defjvp("elementwise")
 
 
 @primitive("CosBackward0", dtype="float")
@@ -159,6 +174,7 @@ def cos(xp, x):
 
 
 cos.defvjp(x=lambda g, x, xp: -g * xp.sin(x))
+cos.defjvp("elementwise")
 
 
 @primitive("TanhBackward0", dtype="float")
@@ -167,6 +183,7 @@ def tanh(xp, x):
 
 
 tanh.defvjp(x=lambda g, out: g * (1 - out * out))
+tanh.defjvp("elementwise")
 
 
 @primitive("SigmoidBackward0", dtype="float")
@@ -175,6 +192,7 @@ def sigmoid(xp, x):
 
 
 sigmoid.defvjp(x=lambda g, out: g * out * (1 - out))
+sigmoid.defjvp("elementwise")
 
 
 @primitive("ReluBackward0")
@@ -183,6 +201,7 @@ def relu(xp, x):
 
 
 relu.defvjp(x=lambda g, out: g * (out > 0))
+relu.defjvp("elementwise")
 
 
 @primitive("SqrtBackward0", dtype="float")
@@ -191,6 +210,7 @@ def sqrt(xp, x):
 
 
 sqrt.defvjp(x=lambda g, out: g / (2 * out))
+sqrt.defjvp("elementwise")
 
 
 @primitive("SignBackward0")
@@ -200,6 +220,7 @@ def sign(xp, x):
 
 
 sign.defvjp(x=lambda g: g * 0)
+sign.defjvp("elementwise")
 
 # -- copies and casts -----------------------------------------------------------------
 
@@ -212,6 +233,7 @@ def clone(xp, x):
 
 
 clone.defvjp(x=lambda g: g)
+clone.defjvp("elementwise")
 
 
 @primitive("CloneBackward0", dtype=None)
@@ -220,6 +242,7 @@ def clone_contiguous(xp, x):
 
 
 clone_contiguous.defvjp(x=lambda g: g)
+clone_contiguous.defjvp("elementwise")
 
 
 @primitive("ToCopyBackward0", dtype=None)
@@ -228,6 +251,7 @@ def to_copy(xp, x, *, dtype):
 
 
 to_copy.defvjp(x=lambda g: g)  # the node casts the gradient back to the input's dtype
+to_copy.defjvp("elementwise")
 
 
 @primitive("WhereBackward0", dtype=None)
@@ -235,8 +259,9 @@ def where(xp, condition, x, y):
     return xp.where(condition, x, y)
 
 
-where.defvjp(x=lambda g, condition: g * condition,
-             y=lambda g, condition: g * (condition == 0))
+where.defvjp(x=lambda g, condition, xp: xp.where(condition, g, 0),
+             y=lambda g, condition, xp: xp.where(condition, 0, g))
+where.defjvp("elementwise")
 
 # -- comparisons (no grad_fn, as in PyTorch) ---------------------------------------------
 
@@ -262,6 +287,7 @@ def copy_from(xp, x, src):
 
 copy_from.defvjp(x=lambda g: g * 0,
                  src=lambda g: g)
+copy_from.defjvp("elementwise")
 
 
 @primitive("ZeroBackward0", dtype=None)
@@ -270,6 +296,7 @@ def zero(xp, x):
 
 
 zero.defvjp(x=lambda g: g * 0)
+zero.defjvp("elementwise")
 
 
 @primitive("FillBackward2", dtype=None)
@@ -278,6 +305,7 @@ def fill(xp, x, *, value):
 
 
 fill.defvjp(x=lambda g: g * 0)
+fill.defjvp("elementwise")
 
 
 @primitive("FillBackward3", dtype=None)
@@ -288,3 +316,4 @@ def fill_tensor(xp, x, value):
 # every element took the one value: its gradient is the sum of g
 fill_tensor.defvjp(x=lambda g: g * 0,
                    value=lambda g, xp: xp.sum(g))
+fill_tensor.defjvp("linear")

@@ -32,6 +32,7 @@ def sum(xp, x, *, dtype=None):
 
 
 sum.defvjp(x=lambda g, x_shape, xp: xp.broadcast_to(g, x_shape))
+sum.defjvp("linear")
 
 
 @primitive("SumBackward1", dtype=None)
@@ -41,6 +42,7 @@ def sum_dim(xp, x, *, axis, keepdims, dtype=None):
 
 sum_dim.defvjp(x=lambda g, x_shape, axis, keepdims, xp:
                xp.broadcast_to(g if keepdims else xp.expand_dims(g, axis), x_shape))
+sum_dim.defjvp("linear")
 
 
 def _mean(xp, x, axis, keepdims, dtype):
@@ -58,6 +60,7 @@ def mean(xp, x, *, dtype=None):
 
 # (no element to spread over when the count is 0: dividing by 1 keeps d/dg finite, as PyTorch's)
 mean.defvjp(x=lambda g, x_shape, xp: xp.broadcast_to(g / max(math.prod(x_shape), 1), x_shape))
+mean.defjvp("linear")
 
 
 @primitive("MeanBackward1", dtype=None)
@@ -69,6 +72,7 @@ def mean_dim(xp, x, *, axis, keepdims, dtype=None):
 mean_dim.defvjp(x=lambda g, x_shape, axis, keepdims, xp: xp.broadcast_to(
     (g if keepdims else xp.expand_dims(g, axis)) / max(math.prod(x_shape[a] for a in axis), 1),
     x_shape))
+mean_dim.defjvp("linear")
 
 
 # -- products -----------------------------------------------------------------------------------
@@ -101,6 +105,7 @@ def prod(xp, x, *, dtype=None):
 # flattened, the whole tensor is one slice; a 0-d input is its own product
 prod.defvjp(x=lambda g, x, out, x_shape, xp: g if not x_shape else g * xp.reshape(
     _others(xp.reshape(x, (-1,)), xp.reshape(out, (1,)), 0, xp), x_shape))
+prod.defjvp("transpose")
 
 
 @primitive("ProdBackward1", dtype=None)
@@ -111,6 +116,7 @@ def prod_dim(xp, x, *, axis, keepdims, dtype=None):
 # a 0-d input (axis ()) is its own product: the gradient passes through
 prod_dim.defvjp(x=lambda g, x, out, axis, keepdims, xp: g if not axis else _keep(
     g, axis, keepdims, xp) * _others(x, _keep(out, axis, keepdims, xp), axis[0], xp))
+prod_dim.defjvp("transpose")
 
 
 # -- extrema ------------------------------------------------------------------------------------
@@ -135,6 +141,7 @@ def max_all(xp, x):
 
 
 max_all.defvjp(x=_evenly)
+max_all.defjvp("transpose")
 
 
 @primitive("MinBackward1", dtype=None)
@@ -143,6 +150,7 @@ def min_all(xp, x):
 
 
 min_all.defvjp(x=_evenly)
+min_all.defjvp("transpose")
 
 
 @primitive("AmaxBackward0", dtype=None)
@@ -151,6 +159,7 @@ def amax(xp, x, *, axis, keepdims):
 
 
 amax.defvjp(x=_by_count)
+amax.defjvp("transpose")
 
 
 @primitive("AminBackward0", dtype=None)
@@ -159,6 +168,7 @@ def amin(xp, x, *, axis, keepdims):
 
 
 amin.defvjp(x=_by_count)
+amin.defjvp("transpose")
 
 
 @primitive("MedianBackward0", dtype=None)
@@ -172,6 +182,7 @@ def median_all(xp, x):
 
 
 median_all.defvjp(x=_evenly)
+median_all.defjvp("transpose")
 
 
 # -- moments ------------------------------------------------------------------------------------
@@ -219,6 +230,7 @@ def var(xp, x, *, axis, correction, keepdims):
 
 
 var.defvjp(x=_var_grad)
+var.defjvp("transpose")
 
 
 @primitive("StdBackward0", dtype=None)
@@ -228,6 +240,7 @@ def std(xp, x, *, axis, correction, keepdims):
 
 std.defvjp(x=lambda g, out, x, x_shape, axis, correction, keepdims, xp:
            _std_grad(g, out, x, x_shape, axis, correction, keepdims, xp))
+std.defjvp("transpose")
 
 
 @primitive("VarMeanBackward0", dtype=None, multi_output=True)
@@ -240,6 +253,7 @@ def var_mean(xp, x, *, axis, correction, keepdims):
 var_mean.defvjp(x=lambda g, x, x_shape, axis, correction, keepdims, xp:
                 _var_grad(g[0], x, x_shape, axis, correction, keepdims, xp)
                 + _mean_grad(g[1], x_shape, axis, keepdims, xp))
+var_mean.defjvp("transpose")
 
 
 @primitive("StdMeanBackward0", dtype=None, multi_output=True)
@@ -252,6 +266,7 @@ def std_mean(xp, x, *, axis, correction, keepdims):
 std_mean.defvjp(x=lambda g, x, x_shape, axis, correction, keepdims, xp: _std_grad(
     g[0], xp.sqrt(_var(x, axis, correction, keepdims, xp)), x, x_shape, axis, correction,
     keepdims, xp) + _mean_grad(g[1], x_shape, axis, keepdims, xp))
+std_mean.defjvp("transpose")
 
 
 # -- log-sum-exp and norms ----------------------------------------------------------------------
@@ -271,6 +286,7 @@ def logsumexp(xp, x, *, axis, keepdims):
 # d/dx logsumexp = softmax = exp(x - out)
 logsumexp.defvjp(x=lambda g, x, out, axis, keepdims, xp:
                  _keep(g, axis, keepdims, xp) * xp.exp(x - _keep(out, axis, keepdims, xp)))
+logsumexp.defjvp("transpose")
 
 
 @primitive("LinalgVectorNormBackward0", dtype=None)
@@ -308,6 +324,7 @@ def _norm_grad(g, x, out, ord, axis, keepdims, xp):
 
 
 vector_norm.defvjp(x=_norm_grad)
+vector_norm.defjvp("transpose")
 
 
 # -- scans --------------------------------------------------------------------------------------
@@ -325,6 +342,7 @@ def cumsum(xp, x, *, axis, dtype=None):
 
 
 cumsum.defvjp(x=lambda g, x_shape, axis, xp: _rev_cumsum(g, axis, xp) if x_shape else g)
+cumsum.defjvp("linear")
 
 
 def _cumprod_grad(g, x, out, axis: int, xp):
@@ -354,6 +372,7 @@ def cumprod(xp, x, *, axis, dtype=None):
 
 
 cumprod.defvjp(x=lambda g, x, out, axis, xp: _cumprod_grad(g, x, out, axis, xp) if x.ndim else g)
+cumprod.defjvp("transpose")
 
 
 # -- truth tests and counts (no gradient) -------------------------------------------------------

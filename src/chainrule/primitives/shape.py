@@ -17,7 +17,7 @@ def _reshaping(grad_fn: str, name: str, view: bool = True):
     def forward(xp, x, *, shape):
         return xp.reshape(x, shape)
     forward.__name__ = name
-    return primitive(grad_fn, view=view, dtype=None)(forward).defvjp(x=_back_to_shape)
+    return primitive(grad_fn, view=view, dtype=None)(forward).defvjp(x=_back_to_shape).defjvp("linear")
 
 
 view = _reshaping("ViewBackward0", "view")
@@ -46,6 +46,7 @@ def transpose(xp, x, *, dim0, dim1):
 
 # a swap is its own inverse
 transpose.defvjp(x=lambda g, x_shape, dim0, dim1, xp: xp.transpose(g, _swapped(len(x_shape), dim0, dim1)))
+transpose.defjvp("linear")
 
 
 @primitive("TBackward0", view=True, dtype=None)
@@ -54,6 +55,7 @@ def t(xp, x):
 
 
 t.defvjp(x=lambda g, xp: xp.transpose(g))
+t.defjvp("linear")
 
 
 @primitive("PermuteBackward0", view=True, dtype=None)
@@ -64,6 +66,7 @@ def permute(xp, x, *, dims):
 # the inverse permutation puts each axis back where it came from
 permute.defvjp(x=lambda g, dims, xp: xp.transpose(
     g, tuple(sorted(range(len(dims)), key=dims.__getitem__))))
+permute.defjvp("linear")
 
 
 @primitive("ExpandBackward0", view=True, dtype=None)
@@ -72,6 +75,7 @@ def expand(xp, x, *, shape):
 
 
 expand.defvjp(x=lambda g: g)  # the node sums the broadcast dims back
+expand.defjvp("linear")
 
 
 @primitive("AliasBackward0", view=True, dtype=None)
@@ -80,3 +84,4 @@ def alias(xp, x):
 
 
 alias.defvjp(x=lambda g: g)
+alias.defjvp("linear")

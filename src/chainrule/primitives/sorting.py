@@ -134,7 +134,7 @@ def _selecting(grad_fn: str, name: str):
         return _pick(xp, x, pos, axis, keepdims)
     forward.__name__ = name
     forward.__doc__ = f"The values of ``{name}``: ``x`` at ``indices`` along ``axis``."
-    return primitive(grad_fn, dtype=None, saved_attrs=("indices",))(forward).defvjp(x=_route)
+    return primitive(grad_fn, dtype=None, saved_attrs=("indices",))(forward).defvjp(x=_route).defjvp("linear")
 
 
 max_dim = _selecting("MaxBackward0", "max_dim")
