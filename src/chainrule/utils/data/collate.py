@@ -59,7 +59,7 @@ def _collate_columns(batch: list, recurse: Callable[[list], Any]) -> Any:
         return _rebuild(elem, [recurse([d[key] for d in batch]) for key in elem])
     if any(len(sample) != len(elem) for sample in batch):
         raise RuntimeError("each element in list of batch should be of equal size")
-    return _rebuild(elem, [recurse(list(column)) for column in zip(*batch)])
+    return _rebuild(elem, [recurse(column) for column in zip(*batch)])  # columns stay tuples, as in PyTorch
 
 
 def default_collate(batch: list) -> Any:

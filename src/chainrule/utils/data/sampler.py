@@ -136,7 +136,7 @@ class WeightedRandomSampler(Sampler):
 
     def __iter__(self) -> Iterator[int]:
         w = self.weights
-        if (w < 0).any():
+        if not (w >= 0).all():  # NaN included, as in PyTorch
             raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
         if not np.isfinite(w).all():
             raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
