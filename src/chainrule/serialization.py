@@ -60,12 +60,9 @@ class _Flattener:
         self._open: set[int] = set()  # containers being walked, to refuse cycles
 
     def node(self, obj: Any, path: tuple) -> Any:
-        if obj is None or type(obj) in (bool, int, str):
-            return obj
-        if isinstance(obj, (bool, int, str)):
-            return _scalar(obj)
-        if isinstance(obj, float):
-            return float(obj) if math.isfinite(obj) else ["float", repr(float(obj))]
+        plain = _plain(obj)
+        if plain is not _NOT_PLAIN:
+            return plain
         if isinstance(obj, Tensor):
             return self._tensor(obj, path)
         if isinstance(obj, (dict, list, tuple)):
@@ -88,7 +85,7 @@ class _Flattener:
         return [tag, [self.node(v, path + (i,)) for i, v in enumerate(obj)]]
 
     def _tensor(self, t: Tensor, path: tuple) -> list:
-        base = ".".join(str(p) for p in path) or _ROOT
+        base = ".".join(str(p) for p in path) if path else _ROOT
         key, n = base, 0
         while key in self.arrays or key == _METADATA:
             n += 1
@@ -98,11 +95,19 @@ class _Flattener:
         return ["tensor", key, 1] if t.requires_grad else ["tensor", key]
 
 
-def _scalar(obj: bool | int | str) -> bool | int | str:
-    """A subclass of bool/int/str (an IntEnum, a NumPy string) as the plain value it stands for."""
-    for kind in (bool, int, str):
+_NOT_PLAIN = object()
+
+
+def _plain(obj: Any) -> Any:
+    """The node of None, a bool, int, str or float (subclasses as their base), else _NOT_PLAIN."""
+    if obj is None or type(obj) in (bool, int, str):
+        return obj
+    for kind in (bool, int, str):  # an IntEnum, a NumPy string: the plain value they stand for
         if isinstance(obj, kind):
             return kind(obj)
+    if isinstance(obj, float):
+        return float(obj) if math.isfinite(obj) else ["float", repr(float(obj))]
+    return _NOT_PLAIN
 
 
 def _where(path: tuple) -> str:
@@ -110,8 +115,9 @@ def _where(path: tuple) -> str:
 
 
 def _key(k: Any, path: tuple) -> Any:
-    if k is None or isinstance(k, (bool, int, str, float)):
-        return _Flattener().node(k, path)
+    plain = _plain(k)
+    if plain is not _NOT_PLAIN:
+        return plain
     raise TypeError(f"chainrule.save: cannot save a dict key of type {type(k).__name__} at {_where(path)}; "
                     "keys must be str, int, float, bool or None")
 
