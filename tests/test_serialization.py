@@ -373,3 +373,12 @@ def test_malformed_structure(tmp_path) -> None:
         h["__metadata__"]["chainrule.structure"] = '["dict", [["w", ["tensor", "nowhere"]]]]'
     _expect_corrupt(tmp_path, _retitle(_saved_bytes(), break_structure),
                     r"its structure metadata is malformed \(KeyError")
+
+
+def test_a_flat_dict_keeps_its_keys_as_tensor_names() -> None:
+    sd = {"": chainrule.ones(1), "conv.weight": chainrule.zeros(2, 2), "0.bias": chainrule.ones(3),
+          "tensor": chainrule.ones(1)}
+    data = _saved_bytes(sd)
+    header = json.loads(data[8:8 + _header_len(data)])
+    assert sorted(k for k in header if k != "__metadata__") == sorted(sd)
+    assert header["__metadata__"]["format"] == "pt"
