@@ -1,4 +1,4 @@
-"""``chainrule.utils``: helpers around the core (``checkpoint``; ``data`` later)."""
-from . import checkpoint
+"""``chainrule.utils``: helpers around the core (``checkpoint``, ``data``)."""
+from . import checkpoint, data
 
-__all__ = ["checkpoint"]
+__all__ = ["checkpoint", "data"]
