@@ -8,6 +8,7 @@ from ..functional import maximum, zeros_like
 from .optimizer import (
     _advance,
     _check_betas,
+    _check_lr,
     _check_nonnegative,
     _decayed_grad,
     _PerParameterOptimizer,
@@ -26,13 +27,9 @@ _TENSOR_WITH_FOREACH = "{} as a Tensor is not supported for capturable=False and
 
 def _check_adam_args(lr, betas, eps, weight_decay, foreach, capturable) -> None:
     """Adam's checks, in PyTorch's order."""
-    if isinstance(lr, Tensor):
-        if foreach and not capturable:
-            raise ValueError(_TENSOR_WITH_FOREACH.format("lr"))
-        if lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
+    if isinstance(lr, Tensor) and foreach and not capturable:
+        raise ValueError(_TENSOR_WITH_FOREACH.format("lr"))
+    _check_lr(lr)
     _check_nonnegative(eps=eps)
     _check_betas(betas)
     _check_nonnegative(weight_decay=weight_decay)

@@ -375,24 +375,29 @@ def _scaled_quotient(a: Tensor, b: Tensor, value: float) -> Tensor:
     return a * value / b
 
 
+def _shown(x):
+    """A hyper-parameter as PyTorch's f-strings show it (a 0-d tensor formats as its item)."""
+    return x.item() if isinstance(x, Tensor) and x.dim() == 0 else x
+
+
 def _check_lr(lr) -> None:
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
     if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
+        raise ValueError(f"Invalid learning rate: {_shown(lr)}")
 
 
 def _check_nonnegative(**values) -> None:
     """PyTorch's ``Invalid <name> value: <v>`` for each negative hyper-parameter, in order."""
     for name, value in values.items():
         if not 0.0 <= value:
-            raise ValueError(f"Invalid {'epsilon' if name == 'eps' else name} value: {value}")
+            raise ValueError(f"Invalid {'epsilon' if name == 'eps' else name} value: {_shown(value)}")
 
 
 def _check_betas(betas) -> None:
     for i in (0, 1):
         if not 0.0 <= betas[i] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+            raise ValueError(f"Invalid beta parameter at index {i}: {_shown(betas[i])}")
 
 
 def _refuse_unsupported(fused=None, capturable: bool = False, differentiable: bool = False) -> None:

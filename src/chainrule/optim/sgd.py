@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .._tensor import Tensor
-from .optimizer import _decayed_grad, _PerParameterOptimizer, _refuse_unsupported, _value
+from .optimizer import _decayed_grad, _PerParameterOptimizer, _refuse_unsupported, _shown, _value
 
 __all__ = ["SGD"]
 
@@ -38,11 +38,11 @@ class SGD(_PerParameterOptimizer):
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
+            raise ValueError(f"Invalid learning rate: {_shown(lr)}")
         if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
+            raise ValueError(f"Invalid momentum value: {_shown(momentum)}")
         if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+            raise ValueError(f"Invalid weight_decay value: {_shown(weight_decay)}")
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
                     "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
                     "differentiable": differentiable, "fused": fused}
