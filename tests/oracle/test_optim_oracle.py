@@ -41,9 +41,10 @@ def _plain_groups(state_dict) -> list[dict]:
 
 @pytest.mark.parametrize("name,kwargs", CASES, ids=CASE_IDS)
 def test_trajectory_and_state_match_torch(name, kwargs):
-    ours, our_losses, opt, _ = train(chainrule, name, kwargs)
-    theirs, their_losses, topt, _ = train(torch, name, kwargs)
+    ours, our_losses, opt, P = train(chainrule, name, kwargs)
+    theirs, their_losses, topt, tP = train(torch, name, kwargs)
     assert all(np.isfinite(v).all() for v in theirs[-1].values())
+    assert {k: p._version for k, p in P.items()} == {k: p._version for k, p in tP.items()}  # same in-place writes
     assert_same_trajectory(ours, theirs, **TOL64)
     np.testing.assert_allclose(our_losses, their_losses, **TOL64)
     sd, tsd = opt.state_dict(), topt.state_dict()

@@ -2,8 +2,9 @@
 
 The built-in optimizers derive from ``_PerParameterOptimizer``, whose ``step`` updates each
 parameter that has a gradient, in place and under ``no_grad``; each subclass supplies only
-its fresh state and its update rule, written with the same operations (and so the same
-rounding) as PyTorch's single-tensor implementation on the CPU.
+its fresh state and its update rule, written with the operations of PyTorch's single-tensor
+implementation, in the same order, so that trajectories agree to the last bits (PyTorch's CPU
+kernels fuse some multiply-adds, which NumPy cannot).
 """
 from __future__ import annotations
 
@@ -42,14 +43,12 @@ required = _RequiredParameter()
 def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
     """Register a pre hook common to all optimizers: ``hook(optimizer, args, kwargs)``,
     which may return new ``(args, kwargs)``."""
-    _global_step_pre_hooks.append(hook)
-    return RemovableHandle(_global_step_pre_hooks, hook)
+    return _add_hook(_global_step_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
     """Register a post hook common to all optimizers: ``hook(optimizer, args, kwargs)``."""
-    _global_step_post_hooks.append(hook)
-    return RemovableHandle(_global_step_post_hooks, hook)
+    return _add_hook(_global_step_post_hooks, hook)
 
 
 def _typename(obj) -> str:
@@ -82,7 +81,10 @@ def _with_step_hooks(step: Callable) -> Callable:
 
 
 def _add_hook(hooks: list, hook: Callable, prepend: bool = False) -> RemovableHandle:
-    hooks.insert(0, hook) if prepend else hooks.append(hook)
+    if prepend:
+        hooks.insert(0, hook)
+    else:
+        hooks.append(hook)
     return RemovableHandle(hooks, hook)
 
 
