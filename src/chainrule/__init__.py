@@ -40,6 +40,7 @@ autograd.function = _function
 autograd.functional = _autograd_functional
 autograd.forward_ad = _forward_ad
 from . import func, utils  # noqa: E402  (need the autograd API above)
+from . import optim  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 half, float, double = float16, float32, float64
