@@ -225,9 +225,11 @@ class Tensor:
         return bool(self.item())
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0:  # PyTorch formats a 0-d tensor as its number: f"{t}" == "1.5"
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __repr__(self) -> str:
         fn = self._grad_fn

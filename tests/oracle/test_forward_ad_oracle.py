@@ -33,6 +33,9 @@ def _torch_supports(spec, sample, vs) -> list | None:
 
 @pytest.mark.parametrize("spec,sample", [c for c, _ in FW_CASES], ids=[i for _, i in FW_CASES])
 def test_tangents_match_torch(spec, sample):
+    if "scatter_reduce" in spec.name and "prod" in sample.args + tuple(sample.kwargs.values()):
+        pytest.skip("torch 2.13's forward AD of scatter_reduce(reduce='prod') raises or drops the "
+                    "tangent, depending on the run (ours is checked by <u, J v> == <J^T u, v>)")
     _, _, leaves = build(chainrule, sample, "float64")
     vs = tangents_for(leaves, seed=3)
     want = _torch_supports(spec, sample, vs)
