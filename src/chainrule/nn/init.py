@@ -97,7 +97,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
         generator: the Generator to sample from (default: None)
     """
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     return _fill(tensor, _rng(generator).normal(mean, std, tuple(tensor.shape)))
 
 

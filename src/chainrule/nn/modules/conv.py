@@ -5,7 +5,7 @@ import math
 from typing import Any, Sequence
 
 from ... import functional as _ops
-from ..._tensor import Tensor
+from ..._tensor import Size, Tensor
 from .. import functional as F
 from .. import init
 from .linear import uniform_fan_in_bias
@@ -13,17 +13,14 @@ from .module import Module, new_parameter
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
-_PADDING_STRINGS = ("same", "valid")
-_PADDING_MODES = ("circular", "reflect", "replicate", "zeros")
+# sets, built in PyTorch's order, so that the messages list them as PyTorch's do
+_PADDING_STRINGS = {"same", "valid"}
+_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
 
 
 def _ntuple(value: Any, n: int) -> tuple:
     """``value`` repeated ``n`` times unless it already is a sequence (PyTorch's ``_pair`` and friends)."""
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
-
-
-def _set_repr(names: Sequence[str]) -> str:
-    return "{" + ", ".join(repr(n) for n in names) + "}"
 
 
 def _circular_pad(input: Tensor, pad: Sequence[int]) -> Tensor:
@@ -57,13 +54,13 @@ class _ConvNd(Module):
         stride, dilation = _ntuple(stride, n), _ntuple(dilation, n)
         if isinstance(padding, str):
             if padding not in _PADDING_STRINGS:
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {_set_repr(_PADDING_STRINGS)}")
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         else:
             padding = _ntuple(padding, n)
         if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {_set_repr(_PADDING_MODES)}, but got "
+            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got "
                              f"padding_mode='{padding_mode}'")
         self.in_channels = in_channels
         self.out_channels = out_channels
@@ -211,7 +208,6 @@ class _ConvTranspose(_ConvNd):
             return self.output_padding
         n = self._dims
         lead = 2 if input.dim() == n + 2 else 1
-        output_size = list(output_size)
         if len(output_size) == lead + n:
             output_size = output_size[lead:]
         if len(output_size) != n:
@@ -223,7 +219,7 @@ class _ConvTranspose(_ConvNd):
         for size, lo, hi in zip(output_size, smallest, largest):
             if not lo <= size <= hi:
                 raise ValueError(f"requested an output size of {output_size}, but valid sizes range from "
-                                 f"{smallest} to {largest} (for an input of {input.size()[lead:]})")
+                                 f"{smallest} to {largest} (for an input of {Size(input.shape[lead:])})")
         return tuple(size - lo for size, lo in zip(output_size, smallest))
 
     def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
