@@ -86,7 +86,8 @@ def scenario_reprs(lib):
                    nn.MaxPool2d(3, 2, 1, ceil_mode=True, return_indices=True), nn.MaxPool1d(2),
                    nn.AvgPool1d(3, 2), nn.AvgPool2d((2, 3)), nn.AdaptiveMaxPool2d((None, 2)),
                    nn.BatchNorm1d(3, momentum=None, affine=False, track_running_stats=False),
-                   nn.BatchNorm3d(3, bias=False), nn.LayerNorm((2, 3), elementwise_affine=False),
+                   nn.BatchNorm3d(3, bias=False), nn.InstanceNorm2d(3), nn.InstanceNorm1d(2, affine=True, bias=False),
+                   nn.Softmax2d(), nn.LayerNorm((2, 3), elementwise_affine=False),
                    nn.LayerNorm(4, bias=False), nn.GroupNorm(2, 4, affine=False),
                    nn.Embedding(10, 3, padding_idx=-2, max_norm=1.0, norm_type=1.0, scale_grad_by_freq=True),
                    nn.NLLLoss(weight=lib.ones(3)), nn.BCEWithLogitsLoss(pos_weight=lib.ones(2)),
@@ -457,7 +458,10 @@ def scenario_layer_errors(lib):
                  lambda: nn.TripletMarginLoss(margin=0), lambda: nn.Unflatten(1, 3),
                  lambda: nn.Unflatten(1, (2, "a")), lambda: nn.BatchNorm2d(2)(lib.ones(2, 2)),
                  lambda: nn.BatchNorm1d(2)(lib.ones(2)), lambda: nn.BatchNorm3d(2)(lib.ones(2, 2, 2, 2)),
-                 lambda: nn.ParameterList([1])(), lambda: nn.Module()(lib.ones(1))]:
+                 lambda: nn.ParameterList([1])(), lambda: nn.Module()(lib.ones(1)),
+                 lambda: nn.InstanceNorm2d(3, affine=True)(lib.ones(1, 2, 2, 2)),
+                 lambda: nn.InstanceNorm1d(2)(lib.ones(2)),
+                 lambda: nn.Softmax2d()(lib.ones(2, 2))]:
         attempt(log, make)
     emb = nn.Embedding.from_pretrained(lib.tensor([[1.0, 2.0], [3.0, 4.0]]), padding_idx=1)
     log.append((emb.weight.requires_grad, repr(emb), values(emb(lib.tensor([1, 0])))))
@@ -474,6 +478,7 @@ def scenario_layer_errors(lib):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         nn.Softmax()(lib.ones(2, 3))
+        nn.InstanceNorm1d(3)(lib.ones(1, 2, 4))
         log.append([(w.category.__name__, str(w.message)) for w in caught])
     return log
 
