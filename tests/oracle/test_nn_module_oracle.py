@@ -506,7 +506,10 @@ def scenario_init(lib):
                 lambda: init.kaiming_uniform_(lib.empty(3, 3), mode="fan_avg"), lambda: init.eye_(lib.empty(2, 2, 2)),
                 lambda: init.dirac_(lib.empty(2, 2)), lambda: init.dirac_(lib.empty(3, 2, 2), groups=2),
                 lambda: init.orthogonal_(lib.empty(3)), lambda: init.sparse_(lib.empty(3), 0.1),
-                lambda: init.normal_(lib.empty(3), 0, -1.0)]:
+                lambda: init.normal_(lib.empty(3), 0, -1.0), lambda: init.uniform_(lib.empty(2), 1.5, 0.5),
+                lambda: init.trunc_normal_(lib.empty(2), a=1, b=0),
+                lambda: init.uniform_(lib.empty(2, dtype=lib.int64)),
+                lambda: init.normal_(lib.empty(2, dtype=lib.int32))]:
         attempt(log, bad)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
