@@ -1,4 +1,7 @@
-"""``chainrule.nn``: neural-network building blocks (so far: ``nn.functional``)."""
-from . import functional
+"""``chainrule.nn``: neural-network building blocks, as ``torch.nn``."""
+from . import functional, init, utils
+from .modules import *  # noqa: F403
+from .modules import __all__ as _modules_all
+from .parameter import Buffer, Parameter
 
-__all__ = ["functional"]
+__all__ = ["Buffer", "Parameter", "functional", "init", "utils", *_modules_all]

@@ -1,0 +1,16 @@
+"""The ``nn`` layers; ``chainrule.nn`` re-exports every name in ``__all__``."""
+from . import activation, container, conv, dropout, flatten, linear, loss, module, normalization, pooling, sparse
+from .activation import *  # noqa: F403
+from .container import *  # noqa: F403
+from .conv import *  # noqa: F403
+from .dropout import *  # noqa: F403
+from .flatten import *  # noqa: F403
+from .linear import *  # noqa: F403
+from .loss import *  # noqa: F403
+from .module import *  # noqa: F403
+from .normalization import *  # noqa: F403
+from .pooling import *  # noqa: F403
+from .sparse import *  # noqa: F403
+
+__all__ = sorted({name for family in (activation, container, conv, dropout, flatten, linear, loss, module,
+                                      normalization, pooling, sparse) for name in family.__all__})
