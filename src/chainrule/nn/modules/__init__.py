@@ -22,12 +22,15 @@ from .activation import (
                          Tanh,
                          Tanhshrink,
 )
+from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, Linear
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Bilinear", "CELU", "Dropout", "ELU", "Flatten", "GELU",
@@ -35,4 +38,6 @@ __all__ = [
     "LogSigmoid", "LogSoftmax", "Mish", "Module", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList",
     "ReLU", "ReLU6", "SELU", "Sequential", "SiLU", "Sigmoid", "Softmax", "Softmin", "Softplus", "Softsign",
     "Tanh", "Tanhshrink", "Unflatten",
+    "GRU", "GRUCell", "LSTM", "LSTMCell", "MultiheadAttention", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
+    "TransformerEncoder", "TransformerEncoderLayer",
 ]
