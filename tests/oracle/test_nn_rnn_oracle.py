@@ -22,10 +22,9 @@ def twins(make, seed: int = 0):
     """``make(lib)`` builds a module from ``lib.nn``; returns (torch's, chainrule's) in float64,
     chainrule's loaded from torch's state_dict."""
     torch.manual_seed(seed)
-    theirs = make(torch).double()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ours = make(chainrule).double()
+        warnings.simplefilter("ignore")  # the constructors' warnings are checked on their own
+        theirs, ours = make(torch).double(), make(chainrule).double()
     state = {k: chainrule.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()}
     assert list(ours.state_dict()) == list(state)
     ours.load_state_dict(state)
@@ -67,16 +66,14 @@ def check_same(theirs, ours, call, inputs, grads: bool = True) -> None:
     projections = [rng.standard_normal(tuple(t.shape)) for t in t_out]
     sum((o * torch.tensor(p)).sum() for o, p in zip(t_out, projections)).backward()
     sum((o * chainrule.tensor(p)).sum() for o, p in zip(c_out, projections)).backward()
-    for i, (c, t) in enumerate(zip(c_in, t_in)):
-        if t is not None and t.requires_grad:
-            _close(c.grad, t.grad, f"grad of input {i}")
     t_params, c_params = dict(theirs.named_parameters()), dict(ours.named_parameters())
     assert list(c_params) == list(t_params)
-    for name, t in t_params.items():
+    named = [(f"input {i}", c, t) for i, (c, t) in enumerate(zip(c_in, t_in)) if t is not None and t.requires_grad]
+    for what, c, t in named + [(name, c_params[name], t) for name, t in t_params.items()]:
         if t.grad is None:
-            assert c_params[name].grad is None, name
+            assert c.grad is None, f"grad of {what}"
         else:
-            _close(c_params[name].grad, t.grad, f"grad of {name}")
+            _close(c.grad, t.grad, f"grad of {what}")
 
 
 def _data(*shape, seed: int = 0) -> np.ndarray:
