@@ -17,9 +17,8 @@ from ..._tensor import Size, Tensor
 from ...primitives import norm as _N
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
 from .linear import Linear
-from .module import Module
+from .module import Module, new_parameter
 
 __all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear", "multi_head_attention_forward"]
 
@@ -323,22 +322,22 @@ class MultiheadAttention(Module):
         self.head_dim = embed_dim // num_heads
         factory = {"device": device, "dtype": dtype}
         if self._qkv_same_embed_dim:
-            self.in_proj_weight = Parameter(_F.empty((3 * embed_dim, embed_dim), **factory))
+            self.in_proj_weight = new_parameter(3 * embed_dim, embed_dim, **factory)
             for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
                 self.register_parameter(name, None)
         else:
-            self.q_proj_weight = Parameter(_F.empty((embed_dim, embed_dim), **factory))
-            self.k_proj_weight = Parameter(_F.empty((embed_dim, self.kdim), **factory))
-            self.v_proj_weight = Parameter(_F.empty((embed_dim, self.vdim), **factory))
+            self.q_proj_weight = new_parameter(embed_dim, embed_dim, **factory)
+            self.k_proj_weight = new_parameter(embed_dim, self.kdim, **factory)
+            self.v_proj_weight = new_parameter(embed_dim, self.vdim, **factory)
             self.register_parameter("in_proj_weight", None)
         if bias:
-            self.in_proj_bias = Parameter(_F.empty(3 * embed_dim, **factory))
+            self.in_proj_bias = new_parameter(3 * embed_dim, **factory)
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **factory)
         if add_bias_kv:
-            self.bias_k = Parameter(_F.empty((1, 1, embed_dim), **factory))
-            self.bias_v = Parameter(_F.empty((1, 1, embed_dim), **factory))
+            self.bias_k = new_parameter(1, 1, embed_dim, **factory)
+            self.bias_v = new_parameter(1, 1, embed_dim, **factory)
         else:
             self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn

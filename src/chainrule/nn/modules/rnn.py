@@ -17,7 +17,7 @@ from ..._tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, new_parameter
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -128,7 +128,7 @@ class RNNBase(Module):
         names = []
         for kind, shape in shapes.items():
             name = f"{kind}_l{layer}{suffix}"
-            setattr(self, name, Parameter(_F.empty(shape, device=device, dtype=dtype)))
+            setattr(self, name, new_parameter(*shape, device=device, dtype=dtype))
             names.append(name)
         return names
 
@@ -429,11 +429,12 @@ class RNNCellBase(Module):
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        self.weight_ih = Parameter(_F.empty((num_chunks * hidden_size, input_size), device=device, dtype=dtype))
-        self.weight_hh = Parameter(_F.empty((num_chunks * hidden_size, hidden_size), device=device, dtype=dtype))
+        factory = {"device": device, "dtype": dtype}
+        self.weight_ih = new_parameter(num_chunks * hidden_size, input_size, **factory)
+        self.weight_hh = new_parameter(num_chunks * hidden_size, hidden_size, **factory)
         if bias:
-            self.bias_ih = Parameter(_F.empty(num_chunks * hidden_size, device=device, dtype=dtype))
-            self.bias_hh = Parameter(_F.empty(num_chunks * hidden_size, device=device, dtype=dtype))
+            self.bias_ih = new_parameter(num_chunks * hidden_size, **factory)
+            self.bias_hh = new_parameter(num_chunks * hidden_size, **factory)
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
