@@ -356,6 +356,8 @@ BAD_CALLS = {
         _x(lib, 3, 2, 4), _x(lib, 3, 2, 3), _x(lib, 2, 2, 5)),
     "kdim": lambda lib: lib.nn.MultiheadAttention(4, 2, kdim=3, vdim=5)(
         _x(lib, 3, 2, 4), _x(lib, 3, 2, 4), _x(lib, 3, 2, 5)),
+    "mask_dtype": lambda lib: lib.nn.MultiheadAttention(4, 2).double()(
+        _x(lib, 3, 2, 4).double(), _x(lib, 3, 2, 4).double(), _x(lib, 3, 2, 4).double(), attn_mask=lib.zeros(3, 3)),
     "activation": lambda lib: lib.nn.TransformerEncoderLayer(4, 2, activation="tanh"),
     "layer_causal_without_mask": lambda lib: lib.nn.TransformerEncoderLayer(4, 2, 8)(_x(lib, 3, 2, 4),
                                                                                      is_causal=True),
