@@ -267,6 +267,9 @@ BAD_CALLS = {
     "lstm_cell_c_size": lambda lib: lib.nn.LSTMCell(3, 4)(lib.randn(2, 3), (lib.randn(2, 4), lib.randn(2, 5))),
     "lstm_cell_hx_3d": lambda lib: lib.nn.LSTMCell(3, 4)(lib.randn(2, 3), (lib.randn(2, 4, 1), lib.randn(2, 4))),
     "lstm_cell_3d": lambda lib: lib.nn.LSTMCell(3, 4)(lib.randn(2, 3, 1)),
+    "cell_dtype": lambda lib: lib.nn.RNNCell(3, 4)(lib.randn(2, 3, dtype=lib.float64)),
+    "cell_dtype_no_bias": lambda lib: lib.nn.GRUCell(3, 4, bias=False)(lib.randn(2, 3, dtype=lib.float64)),
+    "unknown_keyword": lambda lib: lib.nn.GRU(3, 4, nonlinearity="relu"),
 }
 
 

@@ -45,7 +45,7 @@ def _canonical_mask(mask: Tensor | None, mask_name: str, other_type, other_name:
         raise AssertionError(f"only bool and floating types of {mask_name} are supported")
     if check_other and other_type is not None and mask.dtype != other_type:
         warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
-                      "instead.", stacklevel=3)
+                      "instead.", stacklevel=4)
     if not is_float:
         mask = _F.zeros_like(mask, dtype=target_type).masked_fill_(mask, float("-inf"))
     return mask
@@ -125,10 +125,13 @@ def _pad_masks(attn_mask: Tensor | None, key_padding_mask: Tensor | None) -> tup
     return tuple(None if m is None else F.pad(m, (0, 1)) for m in (attn_mask, key_padding_mask))
 
 
-def _heads(t: Tensor | None, static: Tensor | None, heads: int, head_dim: int, name: str) -> Tensor:
-    """(S, N, E) -> (N * num_heads, S, head_dim), or the given static keys/values."""
-    if static is None:
-        return t.reshape(t.shape[0], heads, head_dim).transpose(0, 1)
+def _split_heads(t: Tensor, heads: int, head_dim: int) -> Tensor:
+    """(S, N, E) -> (N * num_heads, S, head_dim)."""
+    return t.reshape(t.shape[0], heads, head_dim).transpose(0, 1)
+
+
+def _static(static: Tensor, heads: int, head_dim: int, name: str) -> Tensor:
+    """Given keys or values, already (N * num_heads, S, head_dim)."""
     if static.size(0) != heads:
         raise AssertionError(f"expecting {name}.size(0) of {heads}, but got {static.size(0)}")
     if static.size(2) != head_dim:
@@ -224,6 +227,20 @@ def _add_zero_attn(k: Tensor, v: Tensor, masks: tuple) -> tuple:
     return _F.cat([k, zeros], 1), _F.cat([v, zeros], 1), _pad_masks(*masks)
 
 
+def _prepare_masks(key_padding_mask: Tensor | None, attn_mask: Tensor | None, is_causal: bool,
+                   need_weights: bool, dtype) -> tuple:
+    """Both masks made additive; the causal hint stands for the mask only where nothing else needs it."""
+    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask),
+                                       "attn_mask", dtype)
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+                           "method `generate_square_subsequent_mask` to create this mask.")
+    if is_causal and key_padding_mask is None and not need_weights:
+        return None, None, True  # scaled_dot_product_attention applies the causal mask itself
+    attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", dtype, check_other=False)
+    return key_padding_mask, attn_mask, is_causal and key_padding_mask is None
+
+
 def multi_head_attention_forward(query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: int,
                                  num_heads: int, in_proj_weight: Tensor | None, in_proj_bias: Tensor | None,
                                  bias_k: Tensor | None, bias_v: Tensor | None, add_zero_attn: bool,
@@ -247,25 +264,18 @@ def multi_head_attention_forward(query: Tensor, key: Tensor, value: Tensor, embe
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
         key_padding_mask = None if key_padding_mask is None else key_padding_mask.unsqueeze(0)
     tgt_len, bsz, embed_dim = query.shape
-    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask),
-                                       "attn_mask", query.dtype)
-    if is_causal and attn_mask is None:
-        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
-                           "method `generate_square_subsequent_mask` to create this mask.")
-    if is_causal and key_padding_mask is None and not need_weights:
-        attn_mask = None  # scaled_dot_product_attention applies the causal mask itself
-    else:
-        attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)
-        is_causal = is_causal and key_padding_mask is None
+    key_padding_mask, attn_mask, is_causal = _prepare_masks(key_padding_mask, attn_mask, is_causal, need_weights,
+                                                            query.dtype)
     _check_embed(query, key, value, embed_dim_to_check, num_heads, use_separate_proj_weight)
     head_dim = embed_dim // num_heads
     q, k, v = _project(query, key, value, in_proj_weight, in_proj_bias, use_separate_proj_weight,
                        (q_proj_weight, k_proj_weight, v_proj_weight))
     masks = (_attn_mask_3d(attn_mask, tgt_len, key.shape[0], bsz * num_heads), key_padding_mask)
     k, v, masks = _add_bias_kv(k, v, bias_k, bias_v, static_k, static_v, bsz, masks)
-    q = _heads(q, None, bsz * num_heads, head_dim, "")
-    k = _heads(k, static_k, bsz * num_heads, head_dim, "static_k")
-    v = _heads(v, static_v, bsz * num_heads, head_dim, "static_v")
+    heads = bsz * num_heads
+    q = _split_heads(q, heads, head_dim)
+    k = _split_heads(k, heads, head_dim) if static_k is None else _static(static_k, heads, head_dim, "static_k")
+    v = _split_heads(v, heads, head_dim) if static_v is None else _static(static_v, heads, head_dim, "static_v")
     if add_zero_attn:
         k, v, masks = _add_zero_attn(k, v, masks)
     attn_mask = _merge_padding(masks[0], masks[1], bsz, num_heads, k.shape[1])
