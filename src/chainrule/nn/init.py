@@ -28,6 +28,17 @@ def _rng(generator) -> np.random.Generator:
     return (generator or _creation.default_generator)._rng
 
 
+def _check_float(tensor: Tensor, kernel: str) -> None:
+    """PyTorch's refusal to sample random values into an integer or bool tensor."""
+    if not tensor.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{tensor.dtype.c_name}\'')
+
+
+def _check_range(a: float, b: float) -> None:
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
+
+
 def _fill(tensor: Tensor, values) -> Tensor:
     """Copy ``values`` (an array or number) into ``tensor`` without recording a graph."""
     array = np.asarray(values, dtype=tensor.dtype.np)
@@ -82,6 +93,8 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
         b: the upper bound of the uniform distribution
         generator: the Generator to sample from (default: None)
     """
+    _check_float(tensor, "check_uniform_bounds")
+    _check_range(a, b)
     return _fill(tensor, _rng(generator).uniform(a, b, tuple(tensor.shape)))
 
 
@@ -96,8 +109,9 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
         std: the standard deviation of the normal distribution
         generator: the Generator to sample from (default: None)
     """
+    _check_float(tensor, "normal_kernel_cpu")
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     return _fill(tensor, _rng(generator).normal(mean, std, tuple(tensor.shape)))
 
 
@@ -116,6 +130,8 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         b: the maximum cutoff value
         generator: the Generator to sample from (default: None)
     """
+    _check_float(tensor, "check_uniform_bounds")
+    _check_range(a, b)
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)

@@ -1,43 +1,34 @@
 """The ``nn`` layers; ``chainrule.nn`` re-exports every name in ``__all__``."""
-from .activation import (
-                         CELU,
-                         ELU,
-                         GELU,
-                         SELU,
-                         Hardsigmoid,
-                         Hardswish,
-                         Hardtanh,
-                         LeakyReLU,
-                         LogSigmoid,
-                         LogSoftmax,
-                         Mish,
-                         ReLU,
-                         ReLU6,
-                         Sigmoid,
-                         SiLU,
-                         Softmax,
-                         Softmin,
-                         Softplus,
-                         Softsign,
-                         Tanh,
-                         Tanhshrink,
+from . import (
+               activation,
+               attention,
+               container,
+               conv,
+               dropout,
+               flatten,
+               linear,
+               loss,
+               module,
+               normalization,
+               pooling,
+               rnn,
+               sparse,
+               transformer,
 )
-from .attention import MultiheadAttention
-from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .dropout import Dropout
-from .flatten import Flatten, Unflatten
-from .linear import Bilinear, Identity, Linear
-from .module import Module
-from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm
-from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
-from .transformer import TransformerEncoder, TransformerEncoderLayer
+from .activation import *  # noqa: F403
+from .attention import *  # noqa: F403
+from .container import *  # noqa: F403
+from .conv import *  # noqa: F403
+from .dropout import *  # noqa: F403
+from .flatten import *  # noqa: F403
+from .linear import *  # noqa: F403
+from .loss import *  # noqa: F403
+from .module import *  # noqa: F403
+from .normalization import *  # noqa: F403
+from .pooling import *  # noqa: F403
+from .rnn import *  # noqa: F403
+from .sparse import *  # noqa: F403
+from .transformer import *  # noqa: F403
 
-__all__ = [
-    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Bilinear", "CELU", "Dropout", "ELU", "Flatten", "GELU",
-    "GroupNorm", "Hardsigmoid", "Hardswish", "Hardtanh", "Identity", "LayerNorm", "LeakyReLU", "Linear",
-    "LogSigmoid", "LogSoftmax", "Mish", "Module", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList",
-    "ReLU", "ReLU6", "SELU", "Sequential", "SiLU", "Sigmoid", "Softmax", "Softmin", "Softplus", "Softsign",
-    "Tanh", "Tanhshrink", "Unflatten",
-    "GRU", "GRUCell", "LSTM", "LSTMCell", "MultiheadAttention", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
-    "TransformerEncoder", "TransformerEncoderLayer",
-]
+__all__ = sorted({name for family in (activation, attention, container, conv, dropout, flatten, linear, loss, module,
+                                      normalization, pooling, rnn, sparse, transformer) for name in family.__all__})

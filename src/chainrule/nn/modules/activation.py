@@ -9,8 +9,8 @@ from .. import functional as F
 from .module import Module
 
 __all__ = ["CELU", "ELU", "GELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid", "LogSoftmax",
-           "Mish", "ReLU", "ReLU6", "SELU", "SiLU", "Sigmoid", "Softmax", "Softmin", "Softplus", "Softsign", "Tanh",
-           "Tanhshrink"]
+           "Mish", "ReLU", "ReLU6", "SELU", "SiLU", "Sigmoid", "Softmax", "Softmax2d", "Softmin", "Softplus",
+           "Softsign", "Tanh", "Tanhshrink"]
 
 
 class _Stateless(Module):
@@ -319,3 +319,12 @@ class Softmin(_SoftmaxBase):
     """
 
     _fn = F.softmin
+
+
+class Softmax2d(Module):
+    r"""Applies SoftMax over features to each spatial location of a ``(N, C, H, W)`` or ``(C, H, W)`` input."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3, _stacklevel=5)

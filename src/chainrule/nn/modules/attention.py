@@ -20,7 +20,9 @@ from .. import init
 from .linear import Linear
 from .module import Module, new_parameter
 
-__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear", "multi_head_attention_forward"]
+# multi_head_attention_forward belongs in nn.functional (as torch.nn.functional's), the Linear
+# subclass stays here (torch.nn does not export it)
+__all__ = ["MultiheadAttention"]
 
 
 class NonDynamicallyQuantizableLinear(Linear):

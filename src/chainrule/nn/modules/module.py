@@ -79,6 +79,26 @@ def _check_member_name(kind: str, name: Any) -> None:
         raise KeyError(f"{kind} name can't be empty string \"\"")
 
 
+def _key_errors(kind: str, keys: list) -> list:
+    """PyTorch's line listing the missing or unexpected keys of a strict load (none when there are none)."""
+    return [f"{kind} key(s) in state_dict: " + ", ".join(f'"{k}"' for k in keys) + ". "] if keys else []
+
+
+def _carry_out(plan: list, assign: bool) -> None:
+    """Copy (or with ``assign``, set) every checked ``(module, name, tensor, source)`` of a load."""
+    with no_grad():
+        for module, name, tensor, source in plan:
+            if not assign:
+                tensor.copy_(source)
+                continue
+            if isinstance(tensor, Parameter):  # the module's requires_grad is kept
+                if isinstance(source, Parameter):
+                    source.requires_grad_(tensor.requires_grad)
+                else:
+                    source = Parameter(source, tensor.requires_grad)
+            setattr(module, name, source)
+
+
 def _forward_unimplemented(self, *input: Any) -> None:
     r"""Define the computation performed at every call. Should be overridden by all subclasses."""
     raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
@@ -469,10 +489,11 @@ class Module:
                 grad.zero_()
 
     # -- conversion ---------------------------------------------------------------------
-    def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
-        """Replace every parameter's storage, gradient and buffer by ``fn`` of it, recursively."""
-        for module in self.children():
-            module._apply(fn)
+    def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
+        """Replace every parameter's storage, gradient and buffer by ``fn`` of it (in the children too)."""
+        if recurse:
+            for module in self.children():
+                module._apply(fn)
         with no_grad():
             for param in self._parameters.values():
                 if param is None:
@@ -619,25 +640,11 @@ class Module:
 
         visit(self, state_dict, "")
         if strict:
-            if unexpected:
-                keys = ", ".join(f'"{k}"' for k in unexpected)
-                errors.insert(0, f"Unexpected key(s) in state_dict: {keys}. ")
-            if missing:
-                keys = ", ".join(f'"{k}"' for k in missing)
-                errors.insert(0, f"Missing key(s) in state_dict: {keys}. ")
+            errors = [*_key_errors("Missing", missing), *_key_errors("Unexpected", unexpected), *errors]
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors))
-        with no_grad():
-            for module, name, tensor, source in plan:
-                if assign:
-                    if isinstance(tensor, Parameter) and not isinstance(source, Parameter):
-                        source = Parameter(source, tensor.requires_grad)
-                    elif isinstance(tensor, Parameter):
-                        source.requires_grad_(tensor.requires_grad)
-                    setattr(module, name, source)
-                else:
-                    tensor.copy_(source)
+        _carry_out(plan, assign)
         return _IncompatibleKeys(missing, unexpected)
 
     # -- printing -----------------------------------------------------------------------

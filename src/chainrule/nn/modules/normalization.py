@@ -1,6 +1,7 @@
-"""Normalization layers: ``BatchNorm1d/2d/3d``, ``LayerNorm``, ``GroupNorm``."""
+"""Normalization layers: ``BatchNorm1d/2d/3d``, ``InstanceNorm1d/2d/3d``, ``LayerNorm``, ``GroupNorm``."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Sequence
 
 from ... import _dtype
@@ -9,7 +10,8 @@ from .. import functional as F
 from .. import init
 from .module import Module, factory_tensor, new_parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
+           "InstanceNorm3d", "LayerNorm"]
 
 
 def _affine_parameters(module: Module, affine: bool, bias: bool, shape: tuple, device: Any, dtype: Any) -> None:
@@ -25,8 +27,8 @@ def _reset_affine(module: Module) -> None:
         init.zeros_(module.bias)
 
 
-class _BatchNorm(Module):
-    """What BatchNorm1d/2d/3d share; each subclass says which input ranks it accepts."""
+class _NormBase(Module):
+    """What the batch and instance norms share; each subclass says which input ranks it accepts."""
 
     _version = 2  # state dicts from version 2 on hold num_batches_tracked
     _ranks: tuple = ()
@@ -67,6 +69,23 @@ class _BatchNorm(Module):
             ranks = " or ".join(f"{r}D" for r in self._ranks)
             raise ValueError(f"expected {ranks} input (got {input.dim()}D input)")
 
+    def _match_state_dict(self, state_dict: dict, prefix: str, local_metadata: dict, *args: Any) -> None:
+        # state dicts older than version 2 (or without metadata) may lack num_batches_tracked
+        version = local_metadata.get("version", None)
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
+            state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
+                               else factory_tensor("zeros", dtype=_dtype.int64))
+        super()._match_state_dict(state_dict, prefix, local_metadata, *args)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    """Batch statistics in training (updating the running ones), running statistics in evaluation."""
+
     def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -80,19 +99,6 @@ class _BatchNorm(Module):
         return F.batch_norm(input, self.running_mean if use_buffers else None,
                             self.running_var if use_buffers else None, self.weight, self.bias,
                             use_batch_stats, factor, self.eps)
-
-    def _match_state_dict(self, state_dict: dict, prefix: str, local_metadata: dict, *args: Any) -> None:
-        # state dicts older than version 2 (or without metadata) may lack num_batches_tracked
-        version = local_metadata.get("version", None)
-        key = prefix + "num_batches_tracked"
-        if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
-            state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
-                               else factory_tensor("zeros", dtype=_dtype.int64))
-        super()._match_state_dict(state_dict, prefix, local_metadata, *args)
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -126,6 +132,67 @@ class BatchNorm3d(_BatchNorm):
     r"""Applies Batch Normalization over a 5D input ``(N, C, D, H, W)``; see :class:`BatchNorm1d`."""
 
     _ranks = (5,)
+
+
+class _InstanceNorm(_NormBase):
+    """Per-sample, per-channel statistics; unbatched inputs are accepted."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
+        unbatched = input.dim() == self._ranks[0]
+        channels = input.size(0 if unbatched else 1)
+        if channels != self.num_features:
+            feature_dim = input.dim() - self._ranks[0]
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match num_features "
+                                 f"({self.num_features}), but got: {channels}.")
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You can silence this "
+                          "warning by not passing in num_features, which is not used because affine=False",
+                          stacklevel=3)
+        batched = input.unsqueeze(0) if unbatched else input
+        out = F.instance_norm(batched, self.running_mean, self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              self.momentum if self.momentum is not None else 0.0, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    r"""Applies Instance Normalization over a 2D (unbatched) or 3D (batched) input ``(N, C, L)``.
+
+    Each channel of each sample is normalised by its own mean and (biased) variance.
+
+    Args:
+        num_features: number of features or channels :math:`C` of the input
+        eps: a value added to the denominator for numerical stability. Default: 1e-5
+        momentum: the value used for the running_mean and running_var computation. Default: 0.1
+        affine: whether the module has learnable per-channel affine parameters. Default: ``False``
+        track_running_stats: whether the module tracks running statistics (used in eval mode). Default: ``False``
+    """
+
+    _ranks = (2, 3)
+
+
+class InstanceNorm2d(_InstanceNorm):
+    r"""Applies Instance Normalization over a 3D (unbatched) or 4D input ``(N, C, H, W)``.
+
+    The arguments are :class:`InstanceNorm1d`'s.
+    """
+
+    _ranks = (3, 4)
+
+
+class InstanceNorm3d(_InstanceNorm):
+    r"""Applies Instance Normalization over a 4D (unbatched) or 5D input ``(N, C, D, H, W)``.
+
+    The arguments are :class:`InstanceNorm1d`'s.
+    """
+
+    _ranks = (4, 5)
 
 
 class LayerNorm(Module):
