@@ -263,6 +263,7 @@ class _SingleStateRNN(RNNBase):
     """RNN and GRU: the hidden state is one tensor ``h``."""
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """Runs the layers over ``input``; returns ``(output, h_n)`` (see the class docstring)."""
         unbatched = self._unbatched_input(input)
         if unbatched:
             input = input.unsqueeze(0 if self.batch_first else 1)
@@ -397,6 +398,7 @@ class LSTM(RNNBase):
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
                 ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        """Runs the layers over ``input``; returns ``(output, (h_n, c_n))``."""
         unbatched = self._unbatched_input(input)
         if unbatched:
             input = input.unsqueeze(0 if self.batch_first else 1)
@@ -506,6 +508,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """One step: the next hidden state."""
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         cell = _tanh_cell if self.nonlinearity == "tanh" else _relu_cell
@@ -528,6 +531,7 @@ class LSTMCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        """One step: the next ``(h, c)``."""
         states = (None, None) if hx is None else tuple(hx)
         return self._step(_lstm_cell, input, states, ("hx[0]", "hx[1]"))
 
@@ -548,4 +552,5 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """One step: the next hidden state."""
         return self._step(_gru_cell, input, (hx,), ("hidden",))[0]
