@@ -295,3 +295,33 @@ def test_batchnorm_loads_state_without_num_batches_tracked():
     state = {k: v for k, v in theirs.state_dict().items() if k != "num_batches_tracked"}
     assert repr(theirs.load_state_dict(state)) == repr(
         ours.load_state_dict({k: chainrule.tensor(v.numpy()) for k, v in state.items()}))
+
+
+def _train(lib, model, steps):
+    """Plain SGD on a fixed regression problem; returns the losses."""
+    rng = np.random.default_rng(5)
+    x = lib.tensor(rng.standard_normal((16, 1, 6, 6)))
+    y = lib.tensor(rng.integers(0, 3, 16))
+    loss_fn = lib.nn.CrossEntropyLoss(label_smoothing=0.05)
+    losses = []
+    for _ in range(steps):
+        model.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        lib.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        with lib.no_grad():
+            for p in model.parameters():
+                p -= 0.1 * p.grad
+        losses.append(loss.item())
+    return losses
+
+
+def test_training_trajectory_matches_torch():
+    def factory(lib):
+        nn = lib.nn
+        return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Dropout(0.0), nn.Linear(36, 8), nn.LayerNorm(8), nn.GELU(),
+                             nn.Linear(8, 3))
+    theirs, ours = _pair(factory)
+    np.testing.assert_allclose(_train(chainrule, ours, 6), _train(torch, theirs, 6), rtol=1e-9)
+    _compare_state(theirs, ours)

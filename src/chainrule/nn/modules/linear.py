@@ -71,6 +71,10 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    r"""A :class:`Linear` layer under the name PyTorch gives ``MultiheadAttention.out_proj`` (so reprs match)."""
+
+
 class Bilinear(Module):
     r"""Applies a bilinear transformation to the incoming data: :math:`y = x_1^T A x_2 + b`.
 

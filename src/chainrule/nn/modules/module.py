@@ -66,7 +66,10 @@ class _Hook:
 
 
 def _add_hook(hooks: list, entry: _Hook, prepend: bool) -> RemovableHandle:
-    hooks.insert(0, entry) if prepend else hooks.append(entry)
+    if prepend:
+        hooks.insert(0, entry)
+    else:
+        hooks.append(entry)
     return RemovableHandle(hooks, entry)
 
 
