@@ -17,16 +17,11 @@ from ..._tensor import Size, Tensor
 from ...primitives import norm as _N
 from .. import functional as F
 from .. import init
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 from .module import Module, new_parameter
 
-# multi_head_attention_forward belongs in nn.functional (as torch.nn.functional's), the Linear
-# subclass stays here (torch.nn does not export it)
+# multi_head_attention_forward belongs in nn.functional, as torch.nn.functional's
 __all__ = ["MultiheadAttention"]
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """A :class:`Linear` that quantization tools leave alone; MultiheadAttention's ``out_proj``."""
 
 
 def _none_or_dtype(input: Tensor | None):
