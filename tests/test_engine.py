@@ -1927,3 +1927,21 @@ class TestGradcheckApi:
     def test_fast_mode_passes_on_correct_gradients(self):
         x = torch.tensor([[1.0, 2.0], [0.5, -1.0]], dtype=torch.float64, requires_grad=True)
         assert torch.autograd.gradcheck(lambda a: (a @ a).sin(), (x,), fast_mode=True)
+
+
+def test_deepcopy_of_a_leaf_gets_its_own_grad_path():
+    import copy
+    t = torch.tensor([1.0, 2.0], requires_grad=True)
+    (t * 2).sum().backward()
+    u = copy.deepcopy(t)
+    assert u.grad.tolist() == [2.0, 2.0] and u.grad is not t.grad
+    t.grad = None
+    (u * 3).sum().backward()
+    assert t.grad is None and u.grad.tolist() == [5.0, 5.0]
+    with pytest.raises(RuntimeError, match="Only Tensors created explicitly by the user"):
+        copy.deepcopy(t * 2)
+
+
+def test_size_slices_are_sizes():
+    assert repr(torch.zeros(3, 2, 4).shape[:2]) == "torch.Size([3, 2])"
+    assert torch.zeros(3, 2).shape[1] == 2

@@ -6,6 +6,7 @@ methods (shape parsing, matmul, reductions with ``dim`` ...) are bound onto Tens
 """
 from __future__ import annotations
 
+import copy
 import warnings
 import weakref
 
@@ -22,6 +23,10 @@ class Size(tuple):
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
+
+    def __getitem__(self, key):
+        item = tuple.__getitem__(self, key)
+        return Size(item) if isinstance(key, slice) else item
 
     def numel(self) -> int:
         """The number of elements a tensor of this size holds."""
@@ -392,6 +397,26 @@ class Tensor:
         t._requires_grad = self._requires_grad
         t._accum = self._accum
         return t
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                "because of a torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = wrap(np.array(self._data, copy=True))  # its own storage, graph node and version
+        if type(self) is not Tensor:
+            new.__class__ = type(self)
+            if hasattr(self, "__dict__"):
+                new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        new._requires_grad = self._requires_grad
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
+        return new
 
     def detach(self) -> "Tensor":
         """A new tensor sharing storage and version counter, outside the graph."""
