@@ -141,3 +141,28 @@ def test_errors_inside_a_level():
             fwAD.make_dual(d, x)
         with pytest.raises(RuntimeError, match="Invalid level given to _make_dual"):
             fwAD.make_dual(x, x, level=3)
+
+
+def test_custom_function_forward_mode():
+    class Twice(chainrule.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            out = x * y  # forward mode is paused here: jvp gives the output's tangent
+            assert fwAD.unpack_dual(out).tangent is None
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    class WithJvp(Twice):
+        @staticmethod
+        def jvp(ctx, tx, ty):
+            assert ty.tolist() == [0.0, 0.0]  # zeros for an input without a tangent
+            return tx * 2
+
+    with fwAD.dual_level():
+        x = fwAD.make_dual(chainrule.ones(2), chainrule.full((2,), 3.0))
+        with pytest.raises(NotImplementedError, match="You must implement the jvp function"):
+            Twice.apply(x, chainrule.ones(2))
+        assert fwAD.unpack_dual(WithJvp.apply(x, chainrule.ones(2))).tangent.tolist() == [6.0, 6.0]

@@ -16,6 +16,7 @@ from .._dispatch import _edge, wrap
 from .._tensor import Tensor
 from .anomaly_mode import record_stack
 from .anomaly_mode import state as _anomaly
+from .grad_mode import forward_state as _forward
 from .grad_mode import no_grad, set_grad_enabled
 from .node import FREED, Node, saved_hooks, to_user
 
@@ -127,24 +128,61 @@ class Function(metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        """Forward mode: the outputs' tangents from the inputs' (zeros where an input has none)."""
+        raise NotImplementedError("You must implement the jvp function for custom "
+                                  "autograd.Function to use it with forward mode AD.")
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Runs ``forward`` and records one node for the whole call."""
         ctx = object.__new__(cls._backward_cls)
         _init_node(ctx, args)
         custom_setup = cls.setup_context is not Function.setup_context
-        with no_grad():
-            output = cls.forward(*args, **kwargs) if custom_setup else cls.forward(ctx, *args,
-                                                                                   **kwargs)
+        dual = _forward.active and any(getattr(a, "_fw", None) is not None for a in args)
+        _forward.active = False  # forward sees primals only; ``jvp`` gives the tangents
+        try:
+            with no_grad():
+                output = cls.forward(*args, **kwargs) if custom_setup else cls.forward(ctx, *args,
+                                                                                       **kwargs)
+        finally:
+            _forward.active = _forward.level is not None
         if custom_setup:
             cls.setup_context(ctx, args, output)
         recording = _dispatch._grad_state.grad_enabled and any(ctx.needs_input_grad)
         if recording and _anomaly.enabled:
             record_stack(ctx)
-        return _outputs(ctx, args, output, recording)
+        output = _outputs(ctx, args, output, recording)
+        if dual:
+            _jvp(cls, ctx, args, output)
+        return output
 
 
 _SETUP_NOT_OVERRIDDEN = object()
+
+
+def _jvp(cls, ctx, args: tuple, output: Any) -> None:
+    """Give the outputs of a custom Function the tangents its ``jvp`` computes."""
+    tangents = []
+    for a in args:
+        if isinstance(a, Tensor):
+            t = getattr(a, "_fw", None)
+            if t is None and a.is_floating_point():
+                t = wrap(np.zeros(a._data.shape, a._dtype.np))
+            tangents.append(t)
+        else:
+            tangents.append(None)
+    _forward.active = False
+    try:
+        result = cls.jvp(ctx, *tangents)
+    finally:
+        _forward.active = True
+    outs = output if isinstance(output, tuple) else (output,)
+    results = result if isinstance(result, tuple) else (result,)
+    for o, t in zip(outs, results):
+        if isinstance(o, Tensor):
+            _dispatch.set_tangent(o, t)
 
 
 def _init_node(ctx: BackwardCFunction, args: tuple) -> None:
