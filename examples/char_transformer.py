@@ -20,7 +20,7 @@ from typing import Any
 from _common import describe, end_bar, load_library, parse_args, progress, save_plot
 
 BLOCK, D_MODEL, HEADS, LAYERS, FEEDFORWARD = 32, 64, 4, 2, 128
-BATCH_SIZE, STEPS_PER_EPOCH = 16, 20
+BATCH_SIZE, STEPS_PER_EPOCH = 32, 25
 
 
 def zen_text() -> str:
@@ -79,7 +79,7 @@ def sample(torch: ModuleType, model: Any, prompt: list[int], length: int, temper
 
 def main(argv: list[str] | None = None) -> float:
     args = parse_args("char_transformer", "A character-level transformer on the Zen of Python.",
-                      epochs=20, argv=argv)
+                      epochs=40, argv=argv)
     torch = load_library(args.lib)
     print(describe(torch, args.seed))
     torch.manual_seed(args.seed)
