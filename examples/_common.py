@@ -115,23 +115,32 @@ def accuracy(torch: ModuleType, model: Any, x: Any, y: Any) -> float:
     return hits / len(y)
 
 
+def train_epoch(torch: ModuleType, model: Any, optimizer: Any, batches: Iterable[Any]) -> tuple[float, int, int]:
+    """One pass of cross-entropy training over ``batches`` of ``(x, y)``.
+
+    Returns ``(loss_sum, hits, seen)``: the summed loss, the correct predictions and the samples."""
+    loss_sum, hits, seen = 0.0, 0, 0
+    model.train()
+    for xb, yb in batches:
+        optimizer.zero_grad()
+        logits = model(xb)
+        loss = torch.nn.functional.cross_entropy(logits, yb)
+        loss.backward()
+        optimizer.step()
+        loss_sum += loss.item() * len(yb)
+        hits += (logits.argmax(dim=1) == yb).sum().item()
+        seen += len(yb)
+    return loss_sum, hits, seen
+
+
 def train_classifier(torch: ModuleType, model: Any, optimizer: Any, loader: Any, x_test: Any, y_test: Any,
                      epochs: int, scheduler: Any = None) -> dict[str, list[float]]:
     """Train ``model`` with cross-entropy for ``epochs``; return the per-epoch history
     (``loss``: mean training loss, ``train_acc`` and ``test_acc``)."""
     history: dict[str, list[float]] = {"loss": [], "train_acc": [], "test_acc": []}
     for epoch in range(1, epochs + 1):
-        loss_sum, hits, seen = 0.0, 0, 0
-        model.train()
-        for xb, yb in progress(loader, len(loader), f"epoch {epoch:3d}/{epochs}"):
-            optimizer.zero_grad()
-            logits = model(xb)
-            loss = torch.nn.functional.cross_entropy(logits, yb)
-            loss.backward()
-            optimizer.step()
-            loss_sum += loss.item() * len(yb)
-            hits += (logits.argmax(dim=1) == yb).sum().item()
-            seen += len(yb)
+        batches = progress(loader, len(loader), f"epoch {epoch:3d}/{epochs}")
+        loss_sum, hits, seen = train_epoch(torch, model, optimizer, batches)
         if scheduler is not None:
             scheduler.step()
         history["loss"].append(loss_sum / seen)
