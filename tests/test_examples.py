@@ -67,3 +67,25 @@ def test_bad_library_name_is_rejected(tmp_path: Path) -> None:
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "invalid choice: 'jax'" in done.stderr
+
+
+@pytest.fixture
+def common(monkeypatch: pytest.MonkeyPatch):
+    """``examples/_common.py`` imported in this process."""
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    import _common
+    return _common
+
+
+def test_plot_is_skipped_without_matplotlib(common, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` raise ImportError
+    common.save_plot({"loss": [1.0, 0.5]}, tmp_path / "plot.png", "title")
+    assert capsys.readouterr().out == "plot skipped: matplotlib is not installed (pip install matplotlib)\n"
+    assert not (tmp_path / "plot.png").exists()
+
+
+def test_missing_sklearn_names_the_package(common, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    with pytest.raises(SystemExit, match="pip install scikit-learn"):
+        common.require_sklearn()
