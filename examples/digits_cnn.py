@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> float:
     print(f"train {tuple(x_train.shape)}  test {tuple(x_test.shape)}  epochs {epochs}")
 
     model = build_model(torch)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     loader = make_loader(torch, x_train, y_train, args.seed)
     history = train_classifier(torch, model, optimizer, loader, x_test, y_test, epochs, scheduler)
