@@ -56,15 +56,15 @@ def progress(items: Iterable[Any], total: int, label: str, width: int = 30) -> I
         yield item
         done += 1
         if interactive:
-            _draw(label, done, total, width, start)
+            _draw("\r", label, done, total, width, start)
     if not interactive:
-        _draw(label, done, total, width, start)
+        _draw("", label, done, total, width, start)
 
 
-def _draw(label: str, done: int, total: int, width: int, start: float) -> None:
+def _draw(prefix: str, label: str, done: int, total: int, width: int, start: float) -> None:
     filled = width * min(done, total) // max(total, 1)
     bar = "#" * filled + "." * (width - filled)
-    sys.stdout.write(f"\r{label} [{bar}] {done}/{total} {time.perf_counter() - start:5.1f}s")
+    sys.stdout.write(f"{prefix}{label} [{bar}] {done}/{total} {time.perf_counter() - start:5.1f}s")
     sys.stdout.flush()
 
 
