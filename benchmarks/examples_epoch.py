@@ -7,7 +7,10 @@ same batch size and optimizer (Adam) as ``examples/digits_mlp.py`` and ``example
 Repeats are interleaved (torch, chainrule, torch, chainrule, ...) after one untimed warm-up
 epoch each; the table gives the median ms/epoch [min-max] and the ratio chainrule/torch of
 the medians. Each library runs with its default thread settings; they are printed with the
-machine details. Needs scikit-learn for the data.
+machine details. On a small shared machine the default thread pools (torch's OpenMP, numpy's
+OpenBLAS) can be oversubscribed and slow both libraries down many times over; to compare
+single-threaded, run with ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1``.
+Needs scikit-learn for the data.
 """
 from __future__ import annotations
 
