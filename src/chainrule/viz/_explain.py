@@ -16,8 +16,8 @@ import numpy as np
 
 from .. import autograd as _autograd
 from .. import ones_like
-from ..backend import namespace_of
 from ..autograd.node import FREED, AccumulateGrad
+from ..backend import namespace_of
 from ._graph import GraphView, fmt
 
 #: More paths than this and the derivation is written node by node.
@@ -75,7 +75,7 @@ def _tidy(text: str) -> str:
         tree = ast.parse(text, mode="eval")
     except SyntaxError:
         return text
-    return ast.unparse(_Fold().visit(tree)).replace(" ** ", "**")
+    return ast.unparse(_Fold().visit(tree)).replace(" ** ", "**").replace(" * ", "*")
 
 
 def expression(view: GraphView, node) -> str:
