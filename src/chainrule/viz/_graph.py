@@ -63,16 +63,18 @@ class GraphView:
         """Every node reachable from the root, inputs before the nodes that read them."""
         if self.root is None:
             return []
-        order, seen, stack = [], {id(self.root)}, [(self.root, False)]
+        order, opened, stack = [], set(), [(self.root, False)]
         while stack:  # iterative post-order: a 100,000-deep chain must work
             node, expanded = stack.pop()
             if expanded:
                 order.append(node)
                 continue
+            if id(node) in opened:  # reached again by another path: placed once, when finished
+                continue
+            opened.add(id(node))
             stack.append((node, True))
             for child, _ in reversed(node.next_functions):
-                if child is not None and id(child) not in seen:
-                    seen.add(id(child))
+                if child is not None and id(child) not in opened:
                     stack.append((child, False))
         return order
 
