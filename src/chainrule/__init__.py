@@ -79,3 +79,5 @@ def numel(input: Tensor) -> int:
 def promote_types(type1: dtype, type2: dtype) -> dtype:
     """The smallest dtype both types can be cast to without losing precision."""
     return _dtype.promote_types(type1, type2)
+
+from . import viz

@@ -87,6 +87,24 @@ class Primitive:
         self._plans.clear()
         return self
 
+    def defformula(self, **formulas: str) -> "Primitive":
+        """Declare, by input name, a printable formula of each input's local derivative.
+
+        For an elementwise op it is d out / d input in the forward's own names (inputs,
+        attributes, ``out``), e.g. ``mul.defformula(x="y", y="x")``; for an op whose
+        Jacobian is not diagonal it is the vector-Jacobian product and names the incoming
+        gradient ``g`` (``mm.defformula(x="g @ y.T", ...)``). ``chainrule.viz.explain``
+        prints them; they are never evaluated.
+        """
+        for input_name, text in formulas.items():
+            if input_name not in self.inputs:
+                raise TypeError(f"{self.name}.defformula: no input named {input_name!r}")
+            if not isinstance(text, str) or not text:
+                raise TypeError(f"{self.name}.defformula: the formula for {input_name!r} must be "
+                                "a non-empty string")
+        self.formulas.update(formulas)
+        return self
+
     def defjvp(self, kind: str | None = None, **rules: Callable) -> "Primitive":
         """Declare how tangents flow forward (forward-mode AD), next to the reverse rules.
 

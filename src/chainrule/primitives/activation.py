@@ -46,6 +46,7 @@ def hardtanh(xp, x, *, min_val, max_val):
 hardtanh.defvjp(x=lambda g, out, min_val, max_val, xp:
                 xp.where((out > min_val) & (out < max_val), g, 0))
 hardtanh.defjvp("elementwise")
+hardtanh.defformula(x="1 if min_val < x < max_val else 0")
 
 
 def _leaky_relu(grad_fn: str, name: str, reads_result: bool):
@@ -62,7 +63,9 @@ def _leaky_relu(grad_fn: str, name: str, reads_result: bool):
 
 
 leaky_relu = _leaky_relu("LeakyReluBackward0", "leaky_relu", reads_result=False)
+leaky_relu.defformula(x="1 if x > 0 else negative_slope")
 leaky_relu_ = _leaky_relu("LeakyReluBackward1", "leaky_relu_", reads_result=True)
+leaky_relu_.defformula(x="1 if out > 0 else negative_slope")
 
 
 @primitive("HardsigmoidBackward0")
@@ -74,6 +77,7 @@ def hardsigmoid(xp, x):
 _ONE_SIXTH = float(np.float32(1) / np.float32(6))
 hardsigmoid.defvjp(x=lambda g, x, xp: xp.where((x > -3) & (x < 3), g * _ONE_SIXTH, 0))
 hardsigmoid.defjvp("elementwise")
+hardsigmoid.defformula(x="1/6 if -3 < x < 3 else 0")
 
 
 @primitive("HardswishBackward0")
@@ -84,6 +88,7 @@ def hardswish(xp, x):
 hardswish.defvjp(x=lambda g, x, xp:
                  xp.where(x < -3, 0, xp.where(x <= 3, g * (x / 3 + 0.5), g)))
 hardswish.defjvp("elementwise")
+hardswish.defformula(x="(2*x + 3)/6 if -3 < x < 3 else (1 if x >= 3 else 0)")
 
 # -- exponential linear units ---------------------------------------------------------------
 # elu(x) = scale * x for x > 0, else scale * alpha * (exp(input_scale * x) - 1);
@@ -106,9 +111,13 @@ def _elu(grad_fn: str, name: str, reads_result: bool):
 
 
 elu = _elu("EluBackward0", "elu", reads_result=False)
+elu.defformula(x="scale if x > 0 else scale * input_scale * alpha * exp(input_scale * x)")
 elu_ = _elu("EluBackward1", "elu_", reads_result=True)
+elu_.defformula(x="scale if out > 0 else input_scale * (out + scale * alpha)")
 celu = _elu("CeluBackward0", "celu", reads_result=False)
+celu.defformula(x="scale if x > 0 else scale * input_scale * alpha * exp(input_scale * x)")
 celu_ = _elu("CeluBackward1", "celu_", reads_result=True)
+celu_.defformula(x="scale if out > 0 else input_scale * (out + scale * alpha)")
 
 # -- smooth -----------------------------------------------------------------------------------
 
@@ -143,6 +152,7 @@ def _gelu_grad(g, x, approximate, xp):
 
 gelu.defvjp(x=_gelu_grad)
 gelu.defjvp("elementwise")
+gelu.defformula(x="Phi(x) + x * phi(x)")
 
 
 @primitive("SiluBackward0")
@@ -158,6 +168,7 @@ def _silu_grad(g, x, xp):
 
 silu.defvjp(x=_silu_grad)
 silu.defjvp("elementwise")
+silu.defformula(x="sigmoid(x) * (1 + x * (1 - sigmoid(x)))")
 
 
 @primitive("MishBackward0")
@@ -173,6 +184,7 @@ def _mish_grad(g, x, xp):
 
 mish.defvjp(x=_mish_grad)
 mish.defjvp("elementwise")
+mish.defformula(x="tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))**2)")
 
 
 @primitive("SoftplusBackward0")
@@ -190,6 +202,7 @@ def _softplus_grad(g, x, beta, threshold, xp):
 
 softplus.defvjp(x=_softplus_grad)
 softplus.defjvp("elementwise")
+softplus.defformula(x="sigmoid(beta * x) if beta * x <= threshold else 1")
 
 
 @primitive("LogSigmoidBackward0")
@@ -199,6 +212,7 @@ def log_sigmoid(xp, x):
 
 log_sigmoid.defvjp(x=lambda g, x, xp: g * _sigmoid(-x, xp))
 log_sigmoid.defjvp("elementwise")
+log_sigmoid.defformula(x="sigmoid(-x)")
 
 # -- softmax ----------------------------------------------------------------------------------
 # ``axis`` is one non-negative axis, or () for a 0-d input (softmax of one number is 1)
@@ -213,6 +227,7 @@ def softmax(xp, x, *, axis):
 # softmax's Jacobian is diag(s) - s s^T; apply it without building it
 softmax.defvjp(x=lambda g, out, axis, xp: out * (g - xp.sum(g * out, axis=axis, keepdims=True)))
 softmax.defjvp(x=lambda t, out, axis, xp: out * (t - xp.sum(out * t, axis=axis, keepdims=True)))
+softmax.defformula(x="out * (g - sum(g * out, axis))")
 
 
 @primitive("LogSoftmaxBackward0", dtype=None)
@@ -223,3 +238,4 @@ def log_softmax(xp, x, *, axis):
 
 log_softmax.defvjp(x=lambda g, out, axis, xp: g - xp.exp(out) * xp.sum(g, axis=axis, keepdims=True))
 log_softmax.defjvp(x=lambda t, out, axis, xp: t - xp.sum(xp.exp(out) * t, axis=axis, keepdims=True))
+log_softmax.defformula(x="g - exp(out) * sum(g, axis)")

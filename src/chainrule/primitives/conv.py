@@ -112,6 +112,9 @@ convolution.defvjp(
         else _conv_weight_grad(xp, x, g, w_shape, stride, padding, dilation, groups),
     b=lambda g, b_shape, xp: _bias_grad(xp, g, b_shape))
 convolution.defjvp("transpose")
+convolution.defformula(x="conv_transpose(g, w)",
+                       w="conv(x, g) (correlation of x with g)",
+                       b="sum(g) over all dims but channels")
 
 
 # -- unfold / fold (im2col / col2im, each the other's adjoint) ------------------------------------
@@ -125,6 +128,7 @@ def im2col(xp, x, *, kernel, dilation, padding, stride):
 im2col.defvjp(x=lambda g, x_shape, kernel, dilation, padding, stride, xp: xp.col2im(
     g, tuple(x_shape[len(x_shape) - len(kernel):]), kernel, dilation, padding, stride))
 im2col.defjvp("linear")
+im2col.defformula(x="col2im(g)")
 
 
 @primitive("Col2ImBackward0", dtype=None)
@@ -135,6 +139,7 @@ def col2im(xp, x, *, size, kernel, dilation, padding, stride):
 col2im.defvjp(x=lambda g, kernel, dilation, padding, stride, xp:
               xp.im2col(g, kernel, dilation, padding, stride))
 col2im.defjvp("linear")
+col2im.defformula(x="im2col(g)")
 
 
 # -- bilinear forms (linear's b + x @ w is primitives.linalg.addmm) ------------------------------
@@ -165,6 +170,7 @@ trilinear.defvjp(
     w=lambda g, x1, x2, xp: _trilinear_w(xp, g, x1, x2),
     x2=lambda g, x1, w, xp: _trilinear_x1(xp, g, xp.swapaxes(w, 1, 2), x1))
 trilinear.defjvp("transpose")
+trilinear.defformula(x1="g * (w . x2)", w="g * outer(x1, x2)", x2="g * (x1 . w)")
 
 
 # -- pooling -------------------------------------------------------------------------------------
@@ -206,16 +212,27 @@ def _gathering(grad_fn: str, name: str, saves: bool):
 
 
 max_pool2d = _gathering("MaxPool2DWithIndicesBackward0", "max_pool2d", True)
+max_pool2d.defformula(x="g added back at the positions each output read")
 adaptive_max_pool2d = _gathering("AdaptiveMaxPool2DBackward0", "adaptive_max_pool2d", True)
+adaptive_max_pool2d.defformula(x="g added back at the positions each output read")
 reflection_pad1d = _gathering("ReflectionPad1DBackward0", "reflection_pad1d", True)
+reflection_pad1d.defformula(x="g added back at the positions each output read")
 reflection_pad2d = _gathering("ReflectionPad2DBackward0", "reflection_pad2d", True)
+reflection_pad2d.defformula(x="g added back at the positions each output read")
 reflection_pad3d = _gathering("ReflectionPad3DBackward0", "reflection_pad3d", True)
+reflection_pad3d.defformula(x="g added back at the positions each output read")
 replication_pad1d = _gathering("ReplicationPad1DBackward0", "replication_pad1d", True)
+replication_pad1d.defformula(x="g added back at the positions each output read")
 replication_pad2d = _gathering("ReplicationPad2DBackward0", "replication_pad2d", True)
+replication_pad2d.defformula(x="g added back at the positions each output read")
 replication_pad3d = _gathering("ReplicationPad3DBackward0", "replication_pad3d", True)
+replication_pad3d.defformula(x="g added back at the positions each output read")
 upsample_nearest1d = _gathering("UpsampleNearest1DBackward0", "upsample_nearest1d", False)
+upsample_nearest1d.defformula(x="g added back at the positions each output read")
 upsample_nearest2d = _gathering("UpsampleNearest2DBackward0", "upsample_nearest2d", False)
+upsample_nearest2d.defformula(x="g added back at the positions each output read")
 upsample_nearest3d = _gathering("UpsampleNearest3DBackward0", "upsample_nearest3d", False)
+upsample_nearest3d.defformula(x="g added back at the positions each output read")
 
 
 def _planes(x, n: int):
@@ -245,6 +262,7 @@ def _avg_pool_grad(xp, g, x_shape, kernel, stride, padding, scale):
 avg_pool2d.defvjp(x=lambda g, x_shape, kernel, stride, padding, scale, xp:
                   _avg_pool_grad(xp, g, x_shape, kernel, stride, padding, scale))
 avg_pool2d.defjvp("linear")
+avg_pool2d.defformula(x="g / divisor spread over each window")
 
 
 def _separable(grad_fn: str, name: str):
@@ -268,8 +286,11 @@ def _apply_mats(xp, x, mats: tuple, adjoint: bool):
 
 
 adaptive_avg_pool2d = _separable("AdaptiveAvgPool2DBackward0", "adaptive_avg_pool2d")
+adaptive_avg_pool2d.defformula(x="the transposed maps applied to g (A_k.T along each dim)")
 upsample_linear1d = _separable("UpsampleLinear1DBackward0", "upsample_linear1d")
+upsample_linear1d.defformula(x="the transposed maps applied to g (A_k.T along each dim)")
 upsample_bilinear2d = _separable("UpsampleBilinear2DBackward0", "upsample_bilinear2d")
+upsample_bilinear2d.defformula(x="the transposed maps applied to g (A_k.T along each dim)")
 
 
 # -- constant padding ------------------------------------------------------------------------------
@@ -284,3 +305,4 @@ def constant_pad_nd(xp, x, *, pad_width, value):
 constant_pad_nd.defvjp(x=lambda g, pad_width, xp:
                        xp.constant_pad(g, tuple((-lo, -hi) for lo, hi in pad_width), 0))
 constant_pad_nd.defjvp("affine", value=0)
+constant_pad_nd.defformula(x="g with the padding cut off")

@@ -28,6 +28,7 @@ def exp2(xp, x):
 
 exp2.defvjp(x=lambda g, out: g * (out * _LN2))
 exp2.defjvp("elementwise")
+exp2.defformula(x="out * ln(2)")
 
 
 @primitive("Expm1Backward0", dtype="float")
@@ -37,6 +38,7 @@ def expm1(xp, x):
 
 expm1.defvjp(x=lambda g, out: g * (out + 1))
 expm1.defjvp("elementwise")
+expm1.defformula(x="out + 1")
 
 
 @primitive("Log2Backward0", dtype="float")
@@ -46,6 +48,7 @@ def log2(xp, x):
 
 log2.defvjp(x=lambda g, x: g / (x * _LN2))
 log2.defjvp("elementwise")
+log2.defformula(x="1 / (x * ln(2))")
 
 
 @primitive("Log10Backward0", dtype="float")
@@ -55,6 +58,7 @@ def log10(xp, x):
 
 log10.defvjp(x=lambda g, x: g / (x * _LN10))
 log10.defjvp("elementwise")
+log10.defformula(x="1 / (x * ln(10))")
 
 
 @primitive("Log1PBackward0", dtype="float")
@@ -64,6 +68,7 @@ def log1p(xp, x):
 
 log1p.defvjp(x=lambda g, x: g / (x + 1))
 log1p.defjvp("elementwise")
+log1p.defformula(x="1 / (x + 1)")
 
 
 @primitive("RsqrtBackward0", dtype="float")
@@ -74,6 +79,7 @@ def rsqrt(xp, x):
 # d/dx x^(-1/2) = -1/2 x^(-3/2) = -1/2 out^3
 rsqrt.defvjp(x=lambda g, out: g * (-0.5 * out * out * out))
 rsqrt.defjvp("elementwise")
+rsqrt.defformula(x="-0.5 * out**3")
 
 # -- trigonometric and hyperbolic functions -----------------------------------------------
 
@@ -85,6 +91,7 @@ def tan(xp, x):
 
 tan.defvjp(x=lambda g, out: g * (1 + out * out))
 tan.defjvp("elementwise")
+tan.defformula(x="1 + out**2")
 
 
 @primitive("AsinBackward0", dtype="float")
@@ -94,6 +101,7 @@ def asin(xp, x):
 
 asin.defvjp(x=lambda g, x, xp: g / xp.sqrt(1 - x * x))
 asin.defjvp("elementwise")
+asin.defformula(x="1 / sqrt(1 - x**2)")
 
 
 @primitive("AcosBackward0", dtype="float")
@@ -103,6 +111,7 @@ def acos(xp, x):
 
 acos.defvjp(x=lambda g, x, xp: -g / xp.sqrt(1 - x * x))
 acos.defjvp("elementwise")
+acos.defformula(x="-1 / sqrt(1 - x**2)")
 
 
 @primitive("AtanBackward0", dtype="float")
@@ -112,6 +121,7 @@ def atan(xp, x):
 
 atan.defvjp(x=lambda g, x: g / (x * x + 1))
 atan.defjvp("elementwise")
+atan.defformula(x="1 / (x**2 + 1)")
 
 
 @primitive("SinhBackward0", dtype="float")
@@ -121,6 +131,7 @@ def sinh(xp, x):
 
 sinh.defvjp(x=lambda g, x, xp: g * xp.cosh(x))
 sinh.defjvp("elementwise")
+sinh.defformula(x="cosh(x)")
 
 
 @primitive("CoshBackward0", dtype="float")
@@ -130,6 +141,7 @@ def cosh(xp, x):
 
 cosh.defvjp(x=lambda g, x, xp: g * xp.sinh(x))
 cosh.defjvp("elementwise")
+cosh.defformula(x="sinh(x)")
 
 
 @primitive("AsinhBackward0", dtype="float")
@@ -139,6 +151,7 @@ def asinh(xp, x):
 
 asinh.defvjp(x=lambda g, x, xp: g / xp.sqrt(x * x + 1))
 asinh.defjvp("elementwise")
+asinh.defformula(x="1 / sqrt(x**2 + 1)")
 
 
 @primitive("AcoshBackward0", dtype="float")
@@ -148,6 +161,7 @@ def acosh(xp, x):
 
 acosh.defvjp(x=lambda g, x, xp: g / xp.sqrt(x * x - 1))
 acosh.defjvp("elementwise")
+acosh.defformula(x="1 / sqrt(x**2 - 1)")
 
 
 @primitive("AtanhBackward0", dtype="float")
@@ -157,6 +171,7 @@ def atanh(xp, x):
 
 atanh.defvjp(x=lambda g, x: g / (1 - x * x))
 atanh.defjvp("elementwise")
+atanh.defformula(x="1 / (1 - x**2)")
 
 
 def _inplace_without_derivative(name: str, ufunc: str):
@@ -172,8 +187,11 @@ def _inplace_without_derivative(name: str, ufunc: str):
 
 
 asinh_inplace = _inplace_without_derivative("asinh", "arcsinh")
+asinh_inplace.defformula(x="not implemented (PyTorch has no derivative for asinh_)")
 acosh_inplace = _inplace_without_derivative("acosh", "arccosh")
+acosh_inplace.defformula(x="not implemented (PyTorch has no derivative for acosh_)")
 atanh_inplace = _inplace_without_derivative("atanh", "arctanh")
+atanh_inplace.defformula(x="not implemented (PyTorch has no derivative for atanh_)")
 
 
 def _atan2_scale(x, y, xp):
@@ -190,6 +208,7 @@ def atan2(xp, x, y):
 atan2.defvjp(x=lambda g, x, y, xp: g * y * _atan2_scale(x, y, xp),
              y=lambda g, x, y, xp: g * -x * _atan2_scale(x, y, xp))
 atan2.defjvp("elementwise")
+atan2.defformula(x="y / (x**2 + y**2)", y="-x / (x**2 + y**2)")
 
 
 @primitive("HypotBackward0")
@@ -200,6 +219,7 @@ def hypot(xp, x, y):
 hypot.defvjp(x=lambda g, x, out: g * x / out,
              y=lambda g, y, out: g * y / out)
 hypot.defjvp("elementwise")
+hypot.defformula(x="x / out", y="y / out")
 
 
 @primitive("LogaddexpBackward0")
@@ -211,6 +231,7 @@ def logaddexp(xp, x, y):
 logaddexp.defvjp(x=lambda g, x, y, xp: g / (1 + xp.exp(y - x)),
                  y=lambda g, x, y, xp: g / (1 + xp.exp(x - y)))
 logaddexp.defjvp("elementwise")
+logaddexp.defformula(x="1 / (1 + exp(y - x))", y="1 / (1 + exp(x - y))")
 
 # -- the error function family ----------------------------------------------------------
 
@@ -222,6 +243,7 @@ def erf(xp, x):
 
 erf.defvjp(x=lambda g, x, xp: g * (_TWO_OVER_SQRT_PI * xp.exp(-(x * x))))
 erf.defjvp("elementwise")
+erf.defformula(x="2 / sqrt(pi) * exp(-x**2)")
 
 
 @primitive("ErfcBackward0", dtype="float")
@@ -231,6 +253,7 @@ def erfc(xp, x):
 
 erfc.defvjp(x=lambda g, x, xp: g * (-_TWO_OVER_SQRT_PI * xp.exp(-(x * x))))
 erfc.defjvp("elementwise")
+erfc.defformula(x="-2 / sqrt(pi) * exp(-x**2)")
 
 
 @primitive("ErfinvBackward0", dtype="float")
@@ -240,6 +263,7 @@ def erfinv(xp, x):
 
 erfinv.defvjp(x=lambda g, out, xp: g * (_SQRT_PI_OVER_2 * xp.exp(out * out)))
 erfinv.defjvp("elementwise")
+erfinv.defformula(x="sqrt(pi) / 2 * exp(out**2)")
 
 
 def _logit_grad(g, x, eps, xp):
@@ -258,6 +282,7 @@ def logit(xp, x, *, eps):
 
 logit.defvjp(x=_logit_grad)
 logit.defjvp("elementwise")
+logit.defformula(x="1 / (x * (1 - x)) if eps <= x <= 1 - eps else 0")
 
 # -- rounding (piecewise constant: zero gradient) --------------------------------------------
 
@@ -274,6 +299,7 @@ def floor(xp, x):
 
 floor.defvjp(x=lambda g: g * 0)
 floor.defjvp("elementwise")
+floor.defformula(x="0")
 
 
 @primitive("CeilBackward0")
@@ -283,6 +309,7 @@ def ceil(xp, x):
 
 ceil.defvjp(x=lambda g: g * 0)
 ceil.defjvp("elementwise")
+ceil.defformula(x="0")
 
 
 @primitive("TruncBackward0")
@@ -292,6 +319,7 @@ def trunc(xp, x):
 
 trunc.defvjp(x=lambda g: g * 0)
 trunc.defjvp("elementwise")
+trunc.defformula(x="0")
 
 
 @primitive("RoundBackward0")
@@ -301,6 +329,7 @@ def round(xp, x):
 
 round.defvjp(x=lambda g: g * 0)
 round.defjvp("elementwise")
+round.defformula(x="0")
 
 
 @primitive("RoundBackward1")
@@ -313,6 +342,7 @@ def round_decimals(xp, x, *, decimals):
 
 round_decimals.defvjp(x=lambda g: g * 0)
 round_decimals.defjvp("elementwise")
+round_decimals.defformula(x="0")
 
 
 @primitive("FracBackward0")
@@ -322,6 +352,7 @@ def frac(xp, x):
 
 frac.defvjp(x=lambda g: g)
 frac.defjvp("elementwise")
+frac.defformula(x="1")
 
 
 @primitive("NanToNumBackward0")
@@ -331,6 +362,7 @@ def nan_to_num(xp, x, *, nan, posinf, neginf):
 
 nan_to_num.defvjp(x=lambda g, x, xp: g * xp.isfinite(x))
 nan_to_num.defjvp("elementwise")
+nan_to_num.defformula(x="1 if isfinite(x) else 0")
 
 # -- maximum, minimum, modulo ----------------------------------------------------------------
 
@@ -344,6 +376,7 @@ def maximum(xp, x, y):
 maximum.defvjp(x=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x < y, 0, g)),
                y=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x > y, 0, g)))
 maximum.defjvp("elementwise")
+maximum.defformula(x="1 if x > y else (1/2 if x == y else 0)", y="1 if y > x else (1/2 if x == y else 0)")
 
 
 @primitive("MinimumBackward0")
@@ -354,6 +387,7 @@ def minimum(xp, x, y):
 minimum.defvjp(x=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x > y, 0, g)),
                y=lambda g, x, y, xp: xp.where(x == y, g / 2, xp.where(x < y, 0, g)))
 minimum.defjvp("elementwise")
+minimum.defformula(x="1 if x < y else (1/2 if x == y else 0)", y="1 if y < x else (1/2 if x == y else 0)")
 
 
 @primitive("FmodBackward0")
@@ -363,6 +397,7 @@ def fmod(xp, x, *, other):
 
 fmod.defvjp(x=lambda g: g)
 fmod.defjvp("elementwise")
+fmod.defformula(x="1")
 
 
 @primitive("FmodBackward1")
@@ -374,6 +409,7 @@ def fmod_tensor(xp, x, y):
 fmod_tensor.defvjp(x=lambda g: g,
                    y=lambda g, x, y, xp: -g * xp.trunc(x / y))
 fmod_tensor.defjvp("elementwise")
+fmod_tensor.defformula(x="1", y="-trunc(x / y)")
 
 
 def _python_mod(xp, x, y):
@@ -389,6 +425,7 @@ def remainder(xp, x, *, other):
 
 remainder.defvjp(x=lambda g: g)
 remainder.defjvp("elementwise")
+remainder.defformula(x="1")
 
 
 @primitive("torch::autograd::NotImplemented")
@@ -403,6 +440,7 @@ def _no_remainder_derivative(g):
 
 remainder_number_self.defvjp(y=_no_remainder_derivative)
 remainder_number_self.defjvp("elementwise")
+remainder_number_self.defformula(y="not implemented (PyTorch has no derivative for a number % tensor)")
 
 
 @primitive("RemainderBackward1")
@@ -425,6 +463,7 @@ def _floor_divide(x, y, xp):
 remainder_tensor.defvjp(x=lambda g: g,
                         y=lambda g, x, y, xp: -g * _floor_divide(x, y, xp))
 remainder_tensor.defjvp("elementwise")
+remainder_tensor.defformula(x="1", y="-floor(x / y)")
 
 # -- xlogy: x log(y), 0 where x == 0 ----------------------------------------------------------
 
@@ -452,6 +491,7 @@ def xlogy(xp, x, y):
 xlogy.defvjp(x=_xlogy_grad_x,
              y=lambda g, x, y: g * x / y)
 xlogy.defjvp("elementwise")
+xlogy.defformula(x="log(y) if x != 0 else 0", y="x / y")
 
 
 def _xlogy_grad_x_number(g, x, other, xp):
@@ -469,6 +509,7 @@ def xlogy_other_number(xp, x, *, other):
 
 xlogy_other_number.defvjp(x=_xlogy_grad_x_number)
 xlogy_other_number.defjvp("elementwise")
+xlogy_other_number.defformula(x="log(other) if x != 0 else 0")
 
 
 @primitive("XlogyBackward1", dtype="float")
@@ -481,6 +522,7 @@ def xlogy_self_number(xp, y, *, x):
 
 xlogy_self_number.defvjp(y=lambda g, y, x: g * x / y)
 xlogy_self_number.defjvp("elementwise")
+xlogy_self_number.defformula(y="x / y")
 
 # -- lerp ---------------------------------------------------------------------------------
 
@@ -496,6 +538,7 @@ def lerp(xp, x, y, *, weight):
 lerp.defvjp(x=lambda g, weight: g * (1 - weight),
             y=lambda g, weight: g * weight)
 lerp.defjvp("elementwise")
+lerp.defformula(x="1 - weight", y="weight")
 
 
 @primitive("LerpBackward1")
@@ -508,6 +551,7 @@ lerp_tensor.defvjp(x=lambda g, weight: g * (1 - weight),
                    y=lambda g, weight: g * weight,
                    weight=lambda g, x, y: g * (y - x))
 lerp_tensor.defjvp("elementwise")
+lerp_tensor.defformula(x="1 - weight", y="weight", weight="y - x")
 
 # -- clamp and where ----------------------------------------------------------------------
 
@@ -530,6 +574,7 @@ def clamp(xp, x, *, min, max):
 
 clamp.defvjp(x=lambda g, x, min, max, xp: xp.where(_within(x, min, max), g, 0))
 clamp.defjvp("elementwise")
+clamp.defformula(x="1 if min <= x <= max else 0")
 
 
 def _clamp_min_grad(g, x, min, max, xp):
@@ -555,6 +600,9 @@ clamp_tensor.defvjp(x=lambda g, x, min, max, xp: xp.where(_within(x, min, max), 
                     min=_clamp_min_grad,
                     max=_clamp_max_grad)
 clamp_tensor.defjvp("elementwise")
+clamp_tensor.defformula(x="1 if min <= x <= max else 0",
+                        min="1 if x < min and min <= max else 0",
+                        max="1 if x > max or min > max else 0")
 
 
 @primitive("WhereBackward0", saved_attrs=("condition",))
@@ -566,6 +614,7 @@ def where_xy(xp, x, y, *, condition):
 where_xy.defvjp(x=lambda g, condition, xp: xp.where(condition, g, 0),
                 y=lambda g, condition, xp: xp.where(condition, 0, g))
 where_xy.defjvp("elementwise")
+where_xy.defformula(x="1 if condition else 0", y="0 if condition else 1")
 
 # -- tests, logical and bitwise ops (no grad_fn, as in PyTorch) -----------------------------------
 

@@ -29,9 +29,13 @@ def _reading(grad_fn: str, name: str):
 
 
 gather = _reading("GatherBackward0", "gather")
+gather.defformula(x="g added back at the gathered positions")
 index_select = _reading("IndexSelectBackward0", "index_select")
+index_select.defformula(x="g added back at the selected indices")
 take = _reading("TakeBackward0", "take")
+take.defformula(x="g added back at the taken positions")
 masked_select = _reading("MaskedSelectBackward0", "masked_select")
+masked_select.defformula(x="g placed back where mask is True")
 
 # -- writing: out = x with out[key] = src[src_key] -----------------------------------------------
 
@@ -49,8 +53,13 @@ def _writing(grad_fn: str, name: str):
 
 
 scatter = _writing("ScatterBackward0", "scatter")
+scatter.defformula(x="g with the overwritten positions zeroed", src="g at the positions src was written to")
 index_copy = _writing("IndexCopyBackward0", "index_copy")
+index_copy.defformula(x="g with the overwritten positions zeroed",
+                      src="g at the positions src was written to")
 masked_scatter = _writing("MaskedScatterBackward0", "masked_scatter")
+masked_scatter.defformula(x="g with the overwritten positions zeroed",
+                          src="g at the positions src was written to")
 
 # -- adding: out = x + alpha * (src[src_key] summed at key) -------------------------------------
 
@@ -68,7 +77,9 @@ def _adding(grad_fn: str, name: str):
 
 
 scatter_add = _adding("ScatterAddBackward0", "scatter_add")
+scatter_add.defformula(x="g", src="alpha * g at the positions src was added to")
 index_add = _adding("IndexAddBackward0", "index_add")
+index_add.defformula(x="g", src="alpha * g at the positions src was added to")
 
 # -- filling: out = x (broadcast to shape) with out[key] = value --------------------------------
 
@@ -95,10 +106,17 @@ def _filling_tensor(grad_fn: str, name: str):
 
 
 scatter_value = _filling("ScatterBackward1", "scatter_value")
+scatter_value.defformula(x="g with the filled positions zeroed")
 index_fill = _filling("IndexFillBackward0", "index_fill")
+index_fill.defformula(x="g with the filled positions zeroed")
 masked_fill = _filling("MaskedFillBackward0", "masked_fill")
+masked_fill.defformula(x="g with the filled positions zeroed")
 index_fill_tensor = _filling_tensor("IndexFillBackward1", "index_fill_tensor")
+index_fill_tensor.defformula(x="g with the filled positions zeroed",
+                             value="sum of g over the filled positions")
 masked_fill_tensor = _filling_tensor("MaskedFillBackward1", "masked_fill_tensor")
+masked_fill_tensor.defformula(x="g with the filled positions zeroed",
+                              value="sum of g over the filled positions")
 
 # -- scatter_reduce ------------------------------------------------------------------------------
 # ``hit``: the elements of x some src element reduces into; ``count``: how many values each
@@ -174,6 +192,8 @@ def _scatter_reduce_grads(g, x, src, out, key, src_key, src_shape, reduce, inclu
 
 scatter_reduce.defvjp(joint=_scatter_reduce_grads)
 scatter_reduce.defjvp("transpose")
+scatter_reduce.defformula(x="g where x's value survived the reduction (shared on ties; by product rule for prod)",
+                          src="g at the positions src reduced into, where its value survived (mean: divided by count)")
 
 
 @primitive(differentiable=False)

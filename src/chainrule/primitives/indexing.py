@@ -15,6 +15,7 @@ def select(xp, x, *, key):
 
 select.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
 select.defjvp("linear")
+select.defformula(x="g placed back at the selected index")
 
 
 @primitive("SliceBackward0", view=True, dtype=None)
@@ -24,6 +25,7 @@ def slice(xp, x, *, key):
 
 slice.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
 slice.defjvp("linear")
+slice.defformula(x="g placed back in the slice")
 
 
 @primitive("IndexBackward0", dtype=None, saved_attrs=("key",))
@@ -34,6 +36,7 @@ def index(xp, x, *, key):
 # repeated indices read the same element several times: their gradients add up
 index.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
 index.defjvp("linear")
+index.defformula(x="g added back at the indexed positions")
 
 
 @primitive("AsStridedBackward0", dtype=None)
@@ -44,6 +47,7 @@ def as_strided(xp, x, *, key):
 # a view's elements, located in its base by index arrays (after an in-place write)
 as_strided.defvjp(x=lambda g, x_shape, key, xp: xp.accumulate_into(g, x_shape, key))
 as_strided.defjvp("linear")
+as_strided.defformula(x="g added back at the strided positions")
 
 
 @primitive("SliceBackwardBackward0", dtype=None)
@@ -53,6 +57,7 @@ def embed(xp, g, *, shape, key):
 
 embed.defvjp(g=lambda g, key: g[key])
 embed.defjvp("linear")
+embed.defformula(g="g read back at key")
 
 
 @primitive("IndexBackwardBackward0", dtype=None)
@@ -62,6 +67,7 @@ def accumulate_into(xp, g, *, shape, key):
 
 accumulate_into.defvjp(g=lambda g, key: g[key])
 accumulate_into.defjvp("linear")
+accumulate_into.defformula(g="g read back at key")
 
 
 def _put(grad_fn: str, name: str):
@@ -75,4 +81,6 @@ def _put(grad_fn: str, name: str):
 
 
 copy_slices = _put("torch::autograd::CopySlices", "copy_slices")
+copy_slices.defformula(x="g with the written slice zeroed", value="g in the written slice")
 index_put = _put("IndexPutBackward0", "index_put")
+index_put.defformula(x="g with the written positions zeroed", value="g at the written positions")

@@ -39,6 +39,7 @@ def _cat_grads(g, axis, sizes, xp):
 
 cat.defvjp(joint=_cat_grads)
 cat.defjvp("linear")
+cat.defformula(xs="g cut back into the pieces along axis")
 
 
 @primitive("StackBackward0")
@@ -49,6 +50,7 @@ def stack(xp, *xs, axis):
 # input i is the slice at position i of the new dim (Ellipsis: a 0-d view, not a scalar)
 stack.defvjp(joint=lambda g, axis: [g[_at(axis, i) + (Ellipsis,)] for i in range(g.shape[axis])])
 stack.defjvp("linear")
+stack.defformula(xs="g unstacked along axis")
 
 
 def _splitting(grad_fn: str, name: str):
@@ -65,7 +67,9 @@ def _splitting(grad_fn: str, name: str):
 
 
 split = _splitting("SplitBackward0", "split")
+split.defformula(x="cat(g, axis)")
 split_with_sizes = _splitting("SplitWithSizesBackward0", "split_with_sizes")
+split_with_sizes.defformula(x="cat(g, axis)")
 
 
 @primitive("UnbindBackward0", view=True, dtype=None, multi_output=True)
@@ -75,6 +79,7 @@ def unbind(xp, x, *, axis):
 
 unbind.defvjp(x=lambda g, axis, xp: xp.stack(g, axis=axis))
 unbind.defjvp("linear")
+unbind.defformula(x="stack(g, axis)")
 
 # -- copies that rearrange or repeat elements --------------------------------------------------
 
@@ -95,6 +100,7 @@ def _repeat_grad(g, x_shape, reps, xp):
 
 repeat.defvjp(x=_repeat_grad)
 repeat.defjvp("linear")
+repeat.defformula(x="g summed over the repeats")
 
 
 @primitive("FlipBackward0", dtype=None)
@@ -104,6 +110,7 @@ def flip(xp, x, *, axis):
 
 flip.defvjp(x=lambda g, axis, xp: xp.flip(g, axis=axis))  # a flip is its own inverse
 flip.defjvp("linear")
+flip.defformula(x="flip(g, axis)")
 
 
 @primitive("RollBackward0", dtype=None)
@@ -113,6 +120,7 @@ def roll(xp, x, *, shift, axis):
 
 roll.defvjp(x=lambda g, shift, axis, xp: xp.roll(g, tuple(-s for s in shift), axis=axis))
 roll.defjvp("linear")
+roll.defformula(x="roll(g, -shift, axis)")
 
 
 @primitive("Rot90Backward0", dtype=None)
@@ -122,6 +130,7 @@ def rot90(xp, x, *, k, axes):
 
 rot90.defvjp(x=lambda g, k, axes, xp: xp.rot90(g, -k, axes=axes))
 rot90.defjvp("linear")
+rot90.defformula(x="rot90(g, -k, axes)")
 
 # -- triangles and diagonals -------------------------------------------------------------------
 
@@ -133,6 +142,7 @@ def tril(xp, x, *, k):
 
 tril.defvjp(x=lambda g, k, xp: g - xp.triu(g, k + 1))  # the lower triangle is all but the upper
 tril.defjvp("linear")
+tril.defformula(x="tril(g, k)")
 
 
 @primitive("TriuBackward0", dtype=None)
@@ -142,6 +152,7 @@ def triu(xp, x, *, k):
 
 triu.defvjp(x=lambda g, k, xp: xp.triu(g, k))
 triu.defjvp("linear")
+triu.defformula(x="triu(g, k)")
 
 # ``key``: index arrays locating the diagonal's elements in the (larger) array, in the
 # diagonal's own shape: the other dims in order, then the diagonal (built at the public edge)
@@ -157,6 +168,7 @@ def diagonal(xp, x, *, offset, axis1, axis2, key):
 
 diagonal.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
 diagonal.defjvp("linear")
+diagonal.defformula(x="g placed back on the diagonal")
 
 
 @primitive("DiagonalBackward0_copy", dtype=None)
@@ -166,6 +178,7 @@ def diagonal_copy(xp, x, *, key):
 
 diagonal_copy.defvjp(x=lambda g, x_shape, key, xp: xp.embed(g, x_shape, key))
 diagonal_copy.defjvp("linear")
+diagonal_copy.defformula(x="g placed back on the diagonal")
 
 
 @primitive("DiagEmbedBackward0", dtype=None)
@@ -175,3 +188,4 @@ def diag_embed(xp, x, *, shape, key):
 
 diag_embed.defvjp(x=lambda g, key: g[key])
 diag_embed.defjvp("linear")
+diag_embed.defformula(x="diagonal of g")

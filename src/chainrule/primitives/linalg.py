@@ -57,6 +57,7 @@ def mm(xp, x, y):
 mm.defvjp(x=lambda g, y, xp: xp.matmul(g, _mT(y, xp)),
           y=lambda g, x, xp: xp.matmul(_mT(x, xp), g))
 mm.defjvp("bilinear")
+mm.defformula(x="g @ y.T", y="x.T @ g")
 
 
 @primitive("BmmBackward0")
@@ -67,6 +68,7 @@ def bmm(xp, x, y):
 bmm.defvjp(x=lambda g, y, xp: xp.matmul(g, _mT(y, xp)),
            y=lambda g, x, xp: xp.matmul(_mT(x, xp), g))
 bmm.defjvp("bilinear")
+bmm.defformula(x="g @ y.mT", y="x.mT @ g")
 
 
 @primitive("MvBackward0")
@@ -77,6 +79,7 @@ def mv(xp, x, y):
 mv.defvjp(x=lambda g, y, xp: xp.outer(g, y),
           y=lambda g, x, xp: xp.matmul(g, x))
 mv.defjvp("bilinear")
+mv.defformula(x="outer(g, y)", y="x.T @ g")
 
 
 @primitive("DotBackward0")
@@ -87,6 +90,7 @@ def dot(xp, x, y):
 dot.defvjp(x=lambda g, y: g * y,
            y=lambda g, x: g * x)
 dot.defjvp("bilinear")
+dot.defformula(x="y", y="x")
 
 
 @primitive("VdotBackward0")
@@ -97,6 +101,7 @@ def vdot(xp, x, y):
 vdot.defvjp(x=lambda g, y: g * y,
             y=lambda g, x: g * x)
 vdot.defjvp("bilinear")
+vdot.defformula(x="y", y="x")
 
 
 def _add_product(grad_fn: str, name: str):
@@ -114,7 +119,9 @@ def _add_product(grad_fn: str, name: str):
 
 
 addmm = _add_product("AddmmBackward0", "addmm")
+addmm.defformula(x="beta * g", a="alpha * g @ b.T", b="alpha * a.T @ g")
 baddbmm = _add_product("BaddbmmBackward0", "baddbmm")
+baddbmm.defformula(x="beta * g", a="alpha * g @ b.mT", b="alpha * a.mT @ g")
 
 
 @primitive("TraceBackward0")
@@ -124,6 +131,7 @@ def trace(xp, x):
 
 trace.defvjp(x=lambda g, x_shape, xp: g * xp.eye(*x_shape))
 trace.defjvp("linear")
+trace.defformula(x="g * eye")
 
 
 @primitive("LinalgCrossBackward0")
@@ -135,6 +143,7 @@ def linalg_cross(xp, x, y, *, axis):
 linalg_cross.defvjp(x=lambda g, y, axis, xp: xp.cross(y, g, axis=axis),
                     y=lambda g, x, axis, xp: xp.cross(g, x, axis=axis))
 linalg_cross.defjvp("bilinear")
+linalg_cross.defformula(x="cross(y, g)", y="cross(g, x)")
 
 
 # -- inverses, determinants, solves --------------------------------------------------------------
@@ -148,6 +157,7 @@ def inv(xp, x):
 # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T g A^-T
 inv.defvjp(x=lambda g, out, xp: -xp.matmul(_mT(out, xp), xp.matmul(g, _mT(out, xp))))
 inv.defjvp("transpose")
+inv.defformula(x="-out.T @ g @ out.T")
 
 
 def _unsqueeze2(v, xp):
@@ -174,6 +184,7 @@ def _det_vjp(g, out, x, xp):
 
 det.defvjp(x=_det_vjp)
 det.defjvp("transpose")
+det.defformula(x="g * out * inv(x).T")
 
 
 @primitive("LinalgSlogdetBackward0", multi_output=True)
@@ -192,6 +203,7 @@ def _slogdet_vjp(g, x, xp):
 
 slogdet.defvjp(x=_slogdet_vjp)
 slogdet.defjvp("transpose")
+slogdet.defformula(x="g_logabsdet * inv(x).T")
 
 
 def _solve(xp, a, b, left: bool, vector: bool):
@@ -221,6 +233,7 @@ def _solve_a_vjp(g, a, out, left, vector, xp):
 solve.defvjp(a=_solve_a_vjp,
              b=lambda g, a, left, vector, xp: _solve(xp, _mT(a, xp), g, left, vector))
 solve.defjvp("transpose")
+solve.defformula(a="-solve(a.T, g) @ out.T", b="solve(a.T, g)")
 
 # -- decompositions ----------------------------------------------------------------------------
 
@@ -244,6 +257,7 @@ def _cholesky_vjp(g, out, upper, xp):
 
 cholesky.defvjp(x=_cholesky_vjp)
 cholesky.defjvp("transpose")
+cholesky.defformula(x="Phi(L.T @ g) applied through L^-1 (symmetrised)")
 
 
 @primitive("LinalgQrBackward0", multi_output=True)
@@ -287,6 +301,7 @@ def _qr_vjp(g, x, mode, xp):
 
 qr.defvjp(x=_qr_vjp)
 qr.defjvp("transpose")
+qr.defformula(x="Q (gR + copyltu(M) R^-T) terms (tall QR adjoint)")
 
 
 @primitive("LinalgEighBackward0", multi_output=True)
@@ -308,6 +323,7 @@ def _eigh_vjp(g, x, uplo, xp):
 
 eigh.defvjp(x=_eigh_vjp)
 eigh.defjvp("transpose")
+eigh.defformula(x="V (diag(g_lambda) + F * (V.T g_V)) V.T")
 
 
 @primitive("LinalgSvdBackward0", multi_output=True)
@@ -349,3 +365,4 @@ def _svd_vjp(g, x, full_matrices, xp):
 
 svd.defvjp(x=_svd_vjp)
 svd.defjvp("transpose")
+svd.defformula(x="U (diag(g_S) + F terms) Vh (SVD adjoint)")

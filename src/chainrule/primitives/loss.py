@@ -42,6 +42,7 @@ def mse_loss(xp, x, y, *, reduction):
 mse_loss.defvjp(x=lambda g, x, y, x_shape, reduction: 2 * _norm(reduction, x_shape) * (x - y) * g,
                 y=lambda g, x, y, x_shape, reduction: -2 * _norm(reduction, x_shape) * (x - y) * g)
 mse_loss.defjvp("transpose")
+mse_loss.defformula(x="2 * (x - y) / n", y="-2 * (x - y) / n")
 
 
 @primitive("SmoothL1LossBackward0")
@@ -60,6 +61,7 @@ smooth_l1_loss.defvjp(x=_smooth_l1_grad,
                       y=lambda g, x, y, x_shape, reduction, beta, xp:
                       -_smooth_l1_grad(g, x, y, x_shape, reduction, beta, xp))
 smooth_l1_loss.defjvp("transpose")
+smooth_l1_loss.defformula(x="(x - y) / beta if abs(x - y) < beta else sign(x - y)", y="-(d loss / d x)")
 
 
 @primitive("HuberLossBackward0")
@@ -78,6 +80,7 @@ huber_loss.defvjp(x=_huber_grad,
                   y=lambda g, x, y, x_shape, reduction, delta, xp:
                   -_huber_grad(g, x, y, x_shape, reduction, delta, xp))
 huber_loss.defjvp("transpose")
+huber_loss.defformula(x="x - y if abs(x - y) < delta else delta * sign(x - y)", y="-(d loss / d x)")
 
 # -- negative log likelihood ------------------------------------------------------------------
 # ``key`` picks each sample's target class in x (for ignored samples: class 0), ``weight``
@@ -105,7 +108,9 @@ def _nll(grad_fn: str, name: str):
 
 
 nll_loss = _nll("NllLossBackward0", "nll_loss")        # input (C,) or (N, C)
+nll_loss.defformula(x="-weight[target] / n at the target class, 0 elsewhere")
 nll_loss2d = _nll("NllLoss2DBackward0", "nll_loss2d")  # input (N, C, H, W)
+nll_loss2d.defformula(x="-weight[target] / n at the target class, 0 elsewhere")
 
 # -- binary cross entropy ----------------------------------------------------------------------
 
@@ -131,6 +136,8 @@ binary_cross_entropy.defvjp(
     y=lambda g, x, x_shape, weight, reduction, xp: _weighted(
         xp, g * (xp.log1p(-x) - xp.log(x)), weight, reduction, x_shape))
 binary_cross_entropy.defjvp("transpose")
+binary_cross_entropy.defformula(x="weight * (x - y) / (x * (1 - x)) / n",
+                                y="weight * (log(1 - x) - log(x)) / n")
 
 
 # computed in the promoted dtype, returned in the target's (PyTorch writes into 1 - target)
@@ -166,6 +173,8 @@ def _bce_logits_grad_y(g, x, x_shape, weight, pos_weight, reduction, xp):
 
 binary_cross_entropy_with_logits.defvjp(x=_bce_logits_grad_x, y=_bce_logits_grad_y)
 binary_cross_entropy_with_logits.defjvp("transpose")
+binary_cross_entropy_with_logits.defformula(x="weight * ((pos_weight * y + 1 - y) * sigmoid(x) - pos_weight * y) / n",
+                                            y="-weight * (pos_weight * log_sigmoid(x) - log_sigmoid(-x)) / n")
 
 # -- what PyTorch's C++ loss composites call ----------------------------------------------------
 # ``tensor op number`` from C++ is the op's Scalar overload: a node of its own name
@@ -178,6 +187,7 @@ def scalar_add(xp, x, *, other):
 
 scalar_add.defvjp(x=lambda g: g)
 scalar_add.defjvp("elementwise")
+scalar_add.defformula(x="1")
 
 
 @primitive("SubBackward1")
@@ -187,6 +197,7 @@ def scalar_sub(xp, x, *, other):
 
 scalar_sub.defvjp(x=lambda g: g)
 scalar_sub.defjvp("elementwise")
+scalar_sub.defformula(x="1")
 
 
 @primitive("MulBackward1")
@@ -196,6 +207,7 @@ def scalar_mul(xp, x, *, other):
 
 scalar_mul.defvjp(x=lambda g, other: g * other)
 scalar_mul.defjvp("elementwise")
+scalar_mul.defformula(x="other")
 
 
 @primitive("DivBackward1")
@@ -205,6 +217,7 @@ def scalar_div(xp, x, *, other):
 
 scalar_div.defvjp(x=lambda g, other: g / other)
 scalar_div.defjvp("elementwise")
+scalar_div.defformula(x="1 / other")
 
 
 @primitive("ClampMinBackward0")
@@ -214,3 +227,4 @@ def clamp_min(xp, x, *, min):
 
 clamp_min.defvjp(x=lambda g, x, min, xp: xp.where(x >= min, g, 0))
 clamp_min.defjvp("elementwise")
+clamp_min.defformula(x="1 if x >= min else 0")

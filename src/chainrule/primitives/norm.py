@@ -89,6 +89,9 @@ native_batch_norm.defvjp(joint=lambda g, x, w, b, running_mean, running_var, tra
                          _batch_norm_grads(xp, g, x, w, b, running_mean, running_var, training,
                                            eps))
 native_batch_norm.defjvp("transpose")
+native_batch_norm.defformula(x="w * invstd * (g - mean(g) - xhat * mean(g * xhat)) (training)",
+                             w="sum(g * xhat)",
+                             b="sum(g)")
 
 
 @primitive(differentiable=False, dtype=None)
@@ -127,6 +130,9 @@ def _layer_norm_grads(xp, g, x, w, b, n_dims: int, eps: float) -> tuple:
 native_layer_norm.defvjp(joint=lambda g, x, w, b, n_dims, eps, xp:
                          _layer_norm_grads(xp, g, x, w, b, n_dims, eps))
 native_layer_norm.defjvp("transpose")
+native_layer_norm.defformula(x="invstd * (g*w - mean(g*w) - xhat * mean(g*w * xhat))",
+                             w="sum(g * xhat)",
+                             b="sum(g)")
 
 
 def _group_stats(xp, x, groups: int, eps: float):
@@ -154,6 +160,9 @@ def _group_norm_grads(xp, g, x, w, b, groups: int, eps: float) -> tuple:
 native_group_norm.defvjp(joint=lambda g, x, w, b, groups, eps, xp:
                          _group_norm_grads(xp, g, x, w, b, groups, eps))
 native_group_norm.defjvp("transpose")
+native_group_norm.defformula(x="invstd * (g*w - mean(g*w) - xhat * mean(g*w * xhat)) per group",
+                             w="sum(g * xhat)",
+                             b="sum(g)")
 
 
 # -- embedding ---------------------------------------------------------------------------------------
@@ -169,6 +178,7 @@ def embedding(xp, w, *, indices, scale):
 embedding.defvjp(w=lambda g, w_shape, indices, scale, xp: xp.accumulate_into(
     g if scale is None else xp.multiply(g, scale), w_shape, (indices,)))
 embedding.defjvp("linear")
+embedding.defformula(w="scale * g added into the rows at indices")
 
 
 # -- norms --------------------------------------------------------------------------------------------
@@ -184,6 +194,7 @@ def pnorm(xp, x, *, ord, axis, keepdims, dtype=None):
 pnorm.defvjp(x=lambda g, x, out, ord, axis, keepdims, xp:
              _reduction._norm_grad(g, x, out, ord, axis, keepdims, xp))
 pnorm.defjvp("transpose")
+pnorm.defformula(x="sign(x) * abs(x)**(ord - 1) / out**(ord - 1)")
 
 
 # -- attention ----------------------------------------------------------------------------------------
@@ -206,6 +217,7 @@ def _row_shape(shape: tuple, axis: int) -> tuple:
 safe_softmax.defvjp(x=lambda g, out, axis, xp:
                     out * (g - xp.sum_to(g * out, _row_shape(tuple(out.shape), axis))))
 safe_softmax.defjvp(x=lambda t, out, axis, xp: out * (t - xp.sum(out * t, axis=axis, keepdims=True)))
+safe_softmax.defformula(x="out * (g - sum(g * out, axis))")
 
 
 @primitive(differentiable=False, dtype=None)

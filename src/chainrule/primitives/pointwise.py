@@ -23,6 +23,7 @@ def add(xp, x, y, *, alpha):
 add.defvjp(x=lambda g: g,
            y=lambda g, alpha: g if alpha == 1 else g * alpha)
 add.defjvp("elementwise")
+add.defformula(x="1", y="alpha")
 
 
 @primitive("SubBackward0")
@@ -33,6 +34,7 @@ def sub(xp, x, y, *, alpha):
 sub.defvjp(x=lambda g: g,
            y=lambda g, alpha: -g if alpha == 1 else g * -alpha)
 sub.defjvp("elementwise")
+sub.defformula(x="1", y="-alpha")
 
 
 @primitive("RsubBackward1")
@@ -43,6 +45,7 @@ def rsub(xp, x, *, other, alpha):
 
 rsub.defvjp(x=lambda g, alpha: -g if alpha == 1 else g * -alpha)
 rsub.defjvp("elementwise")
+rsub.defformula(x="-alpha")
 
 
 @primitive("RsubBackward0")
@@ -54,6 +57,7 @@ def rsub_tensor(xp, x, y, *, alpha):
 rsub_tensor.defvjp(x=lambda g, alpha: -g if alpha == 1 else g * -alpha,
                    y=lambda g: g)
 rsub_tensor.defjvp("elementwise")
+rsub_tensor.defformula(x="-alpha", y="1")
 
 
 @primitive("MulBackward0")
@@ -64,6 +68,7 @@ def mul(xp, x, y):
 mul.defvjp(x=lambda g, y: g * y,
            y=lambda g, x: g * x)
 mul.defjvp("elementwise")
+mul.defformula(x="y", y="x")
 
 
 @primitive("DivBackward0", dtype="float")
@@ -74,6 +79,7 @@ def div(xp, x, y):
 div.defvjp(x=lambda g, y: g / y,
            y=lambda g, x, y: -g * x / (y * y))
 div.defjvp("elementwise")
+div.defformula(x="1 / y", y="-x / y**2")
 
 
 @primitive("NegBackward0")
@@ -83,6 +89,7 @@ def neg(xp, x):
 
 neg.defvjp(x=lambda g: -g)
 neg.defjvp("elementwise")
+neg.defformula(x="-1")
 
 
 @primitive("ReciprocalBackward0", dtype="float")
@@ -92,6 +99,7 @@ def reciprocal(xp, x):
 
 reciprocal.defvjp(x=lambda g, out: -g * out * out)
 reciprocal.defjvp("elementwise")
+reciprocal.defformula(x="-out**2")
 
 # -- powers -------------------------------------------------------------------------
 
@@ -107,6 +115,7 @@ pow_scalar.defvjp(x=lambda g, x, exponent:
                   g * 0 if exponent == 0 else g * (2 * x) if exponent == 2
                   else g * (exponent * x ** (exponent - 1)))
 pow_scalar.defjvp("elementwise")
+pow_scalar.defformula(x="exponent * x**(exponent - 1)")
 
 
 @primitive("PowBackward1")
@@ -118,6 +127,7 @@ def pow(xp, x, y):
 pow.defvjp(x=lambda g, x, y: g * (y * x ** (y - 1)),
            y=lambda g, x, y, out, xp: g * xp.where((x == 0) & (y >= 0), 0, out * xp.log(x)))
 pow.defjvp("elementwise")
+pow.defformula(x="y * x**(y - 1)", y="out * log(x)")
 
 
 @primitive("PowBackward2")
@@ -128,6 +138,7 @@ def rpow(xp, x, *, base):
 
 rpow.defvjp(x=lambda g, out, base: g * out * math.log(base))
 rpow.defjvp("elementwise")
+rpow.defformula(x="out * log(base)")
 
 # -- elementwise math ---------------------------------------------------------------
 
@@ -139,6 +150,7 @@ def abs(xp, x):
 
 abs.defvjp(x=lambda g, x, xp: g * xp.sign(x))
 abs.defjvp("elementwise")
+abs.defformula(x="sign(x)")
 
 
 @primitive("ExpBackward0", dtype="float")
@@ -148,6 +160,7 @@ def exp(xp, x):
 
 exp.defvjp(x=lambda g, out: g * out)
 exp.defjvp("elementwise")
+exp.defformula(x="out")
 
 
 @primitive("LogBackward0", dtype="float")
@@ -157,6 +170,7 @@ def log(xp, x):
 
 log.defvjp(x=lambda g, x: g / x)
 log.defjvp("elementwise")
+log.defformula(x="1 / x")
 
 
 @primitive("SinBackward0", dtype="float")
@@ -166,6 +180,7 @@ def sin(xp, x):
 
 sin.defvjp(x=lambda g, x, xp: g * xp.cos(x))
 sin.defjvp("elementwise")
+sin.defformula(x="cos(x)")
 
 
 @primitive("CosBackward0", dtype="float")
@@ -175,6 +190,7 @@ def cos(xp, x):
 
 cos.defvjp(x=lambda g, x, xp: -g * xp.sin(x))
 cos.defjvp("elementwise")
+cos.defformula(x="-sin(x)")
 
 
 @primitive("TanhBackward0", dtype="float")
@@ -184,6 +200,7 @@ def tanh(xp, x):
 
 tanh.defvjp(x=lambda g, out: g * (1 - out * out))
 tanh.defjvp("elementwise")
+tanh.defformula(x="1 - out**2")
 
 
 @primitive("SigmoidBackward0", dtype="float")
@@ -193,6 +210,7 @@ def sigmoid(xp, x):
 
 sigmoid.defvjp(x=lambda g, out: g * out * (1 - out))
 sigmoid.defjvp("elementwise")
+sigmoid.defformula(x="out * (1 - out)")
 
 
 @primitive("ReluBackward0")
@@ -202,6 +220,7 @@ def relu(xp, x):
 
 relu.defvjp(x=lambda g, out: g * (out > 0))
 relu.defjvp("elementwise")
+relu.defformula(x="1 if out > 0 else 0")
 
 
 @primitive("SqrtBackward0", dtype="float")
@@ -211,6 +230,7 @@ def sqrt(xp, x):
 
 sqrt.defvjp(x=lambda g, out: g / (2 * out))
 sqrt.defjvp("elementwise")
+sqrt.defformula(x="1 / (2 * out)")
 
 
 @primitive("SignBackward0")
@@ -221,6 +241,7 @@ def sign(xp, x):
 
 sign.defvjp(x=lambda g: g * 0)
 sign.defjvp("elementwise")
+sign.defformula(x="0")
 
 # -- copies and casts -----------------------------------------------------------------
 
@@ -234,6 +255,7 @@ def clone(xp, x):
 
 clone.defvjp(x=lambda g: g)
 clone.defjvp("elementwise")
+clone.defformula(x="1")
 
 
 @primitive("CloneBackward0", dtype=None)
@@ -243,6 +265,7 @@ def clone_contiguous(xp, x):
 
 clone_contiguous.defvjp(x=lambda g: g)
 clone_contiguous.defjvp("elementwise")
+clone_contiguous.defformula(x="1")
 
 
 @primitive("ToCopyBackward0", dtype=None)
@@ -252,6 +275,7 @@ def to_copy(xp, x, *, dtype):
 
 to_copy.defvjp(x=lambda g: g)  # the node casts the gradient back to the input's dtype
 to_copy.defjvp("elementwise")
+to_copy.defformula(x="1")
 
 
 @primitive("WhereBackward0", dtype=None)
@@ -262,6 +286,7 @@ def where(xp, condition, x, y):
 where.defvjp(x=lambda g, condition, xp: xp.where(condition, g, 0),
              y=lambda g, condition, xp: xp.where(condition, 0, g))
 where.defjvp("elementwise")
+where.defformula(x="1 if condition else 0", y="0 if condition else 1")
 
 # -- comparisons (no grad_fn, as in PyTorch) ---------------------------------------------
 
@@ -288,6 +313,7 @@ def copy_from(xp, x, src):
 copy_from.defvjp(x=lambda g: g * 0,
                  src=lambda g: g)
 copy_from.defjvp("elementwise")
+copy_from.defformula(x="0", src="1")
 
 
 @primitive("ZeroBackward0", dtype=None)
@@ -297,6 +323,7 @@ def zero(xp, x):
 
 zero.defvjp(x=lambda g: g * 0)
 zero.defjvp("elementwise")
+zero.defformula(x="0")
 
 
 @primitive("FillBackward2", dtype=None)
@@ -306,6 +333,7 @@ def fill(xp, x, *, value):
 
 fill.defvjp(x=lambda g: g * 0)
 fill.defjvp("elementwise")
+fill.defformula(x="0")
 
 
 @primitive("FillBackward3", dtype=None)
@@ -317,3 +345,4 @@ def fill_tensor(xp, x, value):
 fill_tensor.defvjp(x=lambda g: g * 0,
                    value=lambda g, xp: xp.sum(g))
 fill_tensor.defjvp("linear")
+fill_tensor.defformula(x="0", value="sum(g)")

@@ -33,6 +33,7 @@ def sum(xp, x, *, dtype=None):
 
 sum.defvjp(x=lambda g, x_shape, xp: xp.broadcast_to(g, x_shape))
 sum.defjvp("linear")
+sum.defformula(x="1")
 
 
 @primitive("SumBackward1", dtype=None)
@@ -43,6 +44,7 @@ def sum_dim(xp, x, *, axis, keepdims, dtype=None):
 sum_dim.defvjp(x=lambda g, x_shape, axis, keepdims, xp:
                xp.broadcast_to(g if keepdims else xp.expand_dims(g, axis), x_shape))
 sum_dim.defjvp("linear")
+sum_dim.defformula(x="1")
 
 
 def _mean(xp, x, axis, keepdims, dtype):
@@ -61,6 +63,7 @@ def mean(xp, x, *, dtype=None):
 # (no element to spread over when the count is 0: dividing by 1 keeps d/dg finite, as PyTorch's)
 mean.defvjp(x=lambda g, x_shape, xp: xp.broadcast_to(g / max(math.prod(x_shape), 1), x_shape))
 mean.defjvp("linear")
+mean.defformula(x="1 / numel(x)")
 
 
 @primitive("MeanBackward1", dtype=None)
@@ -73,6 +76,7 @@ mean_dim.defvjp(x=lambda g, x_shape, axis, keepdims, xp: xp.broadcast_to(
     (g if keepdims else xp.expand_dims(g, axis)) / max(math.prod(x_shape[a] for a in axis), 1),
     x_shape))
 mean_dim.defjvp("linear")
+mean_dim.defformula(x="1 / size(x, axis)")
 
 
 # -- products -----------------------------------------------------------------------------------
@@ -106,6 +110,7 @@ def prod(xp, x, *, dtype=None):
 prod.defvjp(x=lambda g, x, out, x_shape, xp: g if not x_shape else g * xp.reshape(
     _others(xp.reshape(x, (-1,)), xp.reshape(out, (1,)), 0, xp), x_shape))
 prod.defjvp("transpose")
+prod.defformula(x="out / x")
 
 
 @primitive("ProdBackward1", dtype=None)
@@ -117,6 +122,7 @@ def prod_dim(xp, x, *, axis, keepdims, dtype=None):
 prod_dim.defvjp(x=lambda g, x, out, axis, keepdims, xp: g if not axis else _keep(
     g, axis, keepdims, xp) * _others(x, _keep(out, axis, keepdims, xp), axis[0], xp))
 prod_dim.defjvp("transpose")
+prod_dim.defformula(x="out / x")
 
 
 # -- extrema ------------------------------------------------------------------------------------
@@ -142,6 +148,7 @@ def max_all(xp, x):
 
 max_all.defvjp(x=_evenly)
 max_all.defjvp("transpose")
+max_all.defformula(x="1 / count where x == out else 0")
 
 
 @primitive("MinBackward1", dtype=None)
@@ -151,6 +158,7 @@ def min_all(xp, x):
 
 min_all.defvjp(x=_evenly)
 min_all.defjvp("transpose")
+min_all.defformula(x="1 / count where x == out else 0")
 
 
 @primitive("AmaxBackward0", dtype=None)
@@ -160,6 +168,7 @@ def amax(xp, x, *, axis, keepdims):
 
 amax.defvjp(x=_by_count)
 amax.defjvp("transpose")
+amax.defformula(x="1 / count where x == out else 0")
 
 
 @primitive("AminBackward0", dtype=None)
@@ -169,6 +178,7 @@ def amin(xp, x, *, axis, keepdims):
 
 amin.defvjp(x=_by_count)
 amin.defjvp("transpose")
+amin.defformula(x="1 / count where x == out else 0")
 
 
 @primitive("MedianBackward0", dtype=None)
@@ -183,6 +193,7 @@ def median_all(xp, x):
 
 median_all.defvjp(x=_evenly)
 median_all.defjvp("transpose")
+median_all.defformula(x="1 / count where x == out else 0")
 
 
 # -- moments ------------------------------------------------------------------------------------
@@ -231,6 +242,7 @@ def var(xp, x, *, axis, correction, keepdims):
 
 var.defvjp(x=_var_grad)
 var.defjvp("transpose")
+var.defformula(x="2 * (x - mean(x)) / (n - correction)")
 
 
 @primitive("StdBackward0", dtype=None)
@@ -241,6 +253,7 @@ def std(xp, x, *, axis, correction, keepdims):
 std.defvjp(x=lambda g, out, x, x_shape, axis, correction, keepdims, xp:
            _std_grad(g, out, x, x_shape, axis, correction, keepdims, xp))
 std.defjvp("transpose")
+std.defformula(x="(x - mean(x)) / ((n - correction) * out)")
 
 
 @primitive("VarMeanBackward0", dtype=None, multi_output=True)
@@ -254,6 +267,7 @@ var_mean.defvjp(x=lambda g, x, x_shape, axis, correction, keepdims, xp:
                 _var_grad(g[0], x, x_shape, axis, correction, keepdims, xp)
                 + _mean_grad(g[1], x_shape, axis, keepdims, xp))
 var_mean.defjvp("transpose")
+var_mean.defformula(x="2 * g_var * (x - mean(x)) / (n - correction) + g_mean / n")
 
 
 @primitive("StdMeanBackward0", dtype=None, multi_output=True)
@@ -267,6 +281,7 @@ std_mean.defvjp(x=lambda g, x, x_shape, axis, correction, keepdims, xp: _std_gra
     g[0], xp.sqrt(_var(x, axis, correction, keepdims, xp)), x, x_shape, axis, correction,
     keepdims, xp) + _mean_grad(g[1], x_shape, axis, keepdims, xp))
 std_mean.defjvp("transpose")
+std_mean.defformula(x="g_std * (x - mean(x)) / ((n - correction) * std) + g_mean / n")
 
 
 # -- log-sum-exp and norms ----------------------------------------------------------------------
@@ -287,6 +302,7 @@ def logsumexp(xp, x, *, axis, keepdims):
 logsumexp.defvjp(x=lambda g, x, out, axis, keepdims, xp:
                  _keep(g, axis, keepdims, xp) * xp.exp(x - _keep(out, axis, keepdims, xp)))
 logsumexp.defjvp("transpose")
+logsumexp.defformula(x="exp(x - out)")
 
 
 @primitive("LinalgVectorNormBackward0", dtype=None)
@@ -325,6 +341,7 @@ def _norm_grad(g, x, out, ord, axis, keepdims, xp):
 
 vector_norm.defvjp(x=_norm_grad)
 vector_norm.defjvp("transpose")
+vector_norm.defformula(x="sign(x) * abs(x)**(ord - 1) / out**(ord - 1)")
 
 
 # -- scans --------------------------------------------------------------------------------------
@@ -343,6 +360,7 @@ def cumsum(xp, x, *, axis, dtype=None):
 
 cumsum.defvjp(x=lambda g, x_shape, axis, xp: _rev_cumsum(g, axis, xp) if x_shape else g)
 cumsum.defjvp("linear")
+cumsum.defformula(x="reverse cumsum of g along axis")
 
 
 def _cumprod_grad(g, x, out, axis: int, xp):
@@ -373,6 +391,7 @@ def cumprod(xp, x, *, axis, dtype=None):
 
 cumprod.defvjp(x=lambda g, x, out, axis, xp: _cumprod_grad(g, x, out, axis, xp) if x.ndim else g)
 cumprod.defjvp("transpose")
+cumprod.defformula(x="reverse cumsum of g * out along axis, divided by x")
 
 
 # -- truth tests and counts (no gradient) -------------------------------------------------------

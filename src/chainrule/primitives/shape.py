@@ -21,14 +21,22 @@ def _reshaping(grad_fn: str, name: str, view: bool = True):
 
 
 view = _reshaping("ViewBackward0", "view")
+view.defformula(x="reshape(g, x_shape)")
 # _unsafe_view's result is not a view to autograd (PyTorch: its _base is None)
 unsafe_view = _reshaping("UnsafeViewBackward0", "unsafe_view", view=False)
+unsafe_view.defformula(x="reshape(g, x_shape)")
 reshape_alias = _reshaping("ReshapeAliasBackward0", "reshape_alias")  # reshape of a strided view
+reshape_alias.defformula(x="reshape(g, x_shape)")
 squeeze = _reshaping("SqueezeBackward0", "squeeze")
+squeeze.defformula(x="reshape(g, x_shape)")
 squeeze_dim = _reshaping("SqueezeBackward1", "squeeze_dim")
+squeeze_dim.defformula(x="reshape(g, x_shape)")
 squeeze_dims = _reshaping("SqueezeBackward2", "squeeze_dims")
+squeeze_dims.defformula(x="reshape(g, x_shape)")
 unsqueeze = _reshaping("UnsqueezeBackward0", "unsqueeze")
+unsqueeze.defformula(x="reshape(g, x_shape)")
 squeeze_inplace_dim = _reshaping("SqueezeBackward4", "squeeze_inplace_dim")  # matmul's squeeze_
+squeeze_inplace_dim.defformula(x="reshape(g, x_shape)")
 
 
 def _swapped(ndim: int, dim0: int, dim1: int) -> tuple:
@@ -47,6 +55,7 @@ def transpose(xp, x, *, dim0, dim1):
 # a swap is its own inverse
 transpose.defvjp(x=lambda g, x_shape, dim0, dim1, xp: xp.transpose(g, _swapped(len(x_shape), dim0, dim1)))
 transpose.defjvp("linear")
+transpose.defformula(x="transpose(g, dim0, dim1)")
 
 
 @primitive("TBackward0", view=True, dtype=None)
@@ -56,6 +65,7 @@ def t(xp, x):
 
 t.defvjp(x=lambda g, xp: xp.transpose(g))
 t.defjvp("linear")
+t.defformula(x="g.T")
 
 
 @primitive("PermuteBackward0", view=True, dtype=None)
@@ -67,6 +77,7 @@ def permute(xp, x, *, dims):
 permute.defvjp(x=lambda g, dims, xp: xp.transpose(
     g, tuple(sorted(range(len(dims)), key=dims.__getitem__))))
 permute.defjvp("linear")
+permute.defformula(x="permute(g, inverse of dims)")
 
 
 @primitive("ExpandBackward0", view=True, dtype=None)
@@ -76,6 +87,7 @@ def expand(xp, x, *, shape):
 
 expand.defvjp(x=lambda g: g)  # the node sums the broadcast dims back
 expand.defjvp("linear")
+expand.defformula(x="g summed over the expanded dims")
 
 
 @primitive("AliasBackward0", view=True, dtype=None)
@@ -85,3 +97,4 @@ def alias(xp, x):
 
 alias.defvjp(x=lambda g: g)
 alias.defjvp("linear")
+alias.defformula(x="1")

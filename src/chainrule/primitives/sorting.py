@@ -138,10 +138,18 @@ def _selecting(grad_fn: str, name: str):
 
 
 max_dim = _selecting("MaxBackward0", "max_dim")
+max_dim.defformula(x="g at indices along axis, 0 elsewhere")
 min_dim = _selecting("MinBackward0", "min_dim")
+min_dim.defformula(x="g at indices along axis, 0 elsewhere")
 median_dim = _selecting("MedianBackward1", "median_dim")
+median_dim.defformula(x="g at indices along axis, 0 elsewhere")
 kthvalue = _selecting("KthvalueBackward0", "kthvalue")
+kthvalue.defformula(x="g at indices along axis, 0 elsewhere")
 mode = _selecting("ModeBackward0", "mode")
+mode.defformula(x="g at indices along axis, 0 elsewhere")
 sort = _selecting("SortBackward0", "sort")
+sort.defformula(x="g put back at indices along axis")
 sort_stable = _selecting("SortBackward1", "sort_stable")
+sort_stable.defformula(x="g put back at indices along axis")
 topk = _selecting("TopkBackward0", "topk")
+topk.defformula(x="g put back at indices along axis")
