@@ -13,8 +13,8 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed  ## walk through the seed example and its pitfalls
 	$(PY) -m chainrule demo
 
-oracle: $(VENV)/.installed  ## install torch==2.13.0 (CPU), safetensors and the examples' extras
-	$(PY) -m pip install -q torch==2.13.0 "safetensors>=0.4" "scikit-learn>=1.3" "matplotlib>=3.7"
+oracle: $(VENV)/.installed  ## install torch==2.13.0 (CPU) and the optional extras the tests exercise
+	$(PY) -m pip install -q torch==2.13.0 -e ".[oracle,examples,viz,notebook]"
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check src tests benchmarks scripts
