@@ -5,6 +5,8 @@ and no Tensor: nodes ``apply`` their rules, ``AccumulateGrad`` nodes add into le
 """
 from __future__ import annotations
 
+import gc
+
 from ..backend import namespace_of
 from . import anomaly_mode as _anomaly
 from . import node as _node
@@ -118,6 +120,23 @@ def run_backward(roots: list, grads: list, retain_graph: bool, create_graph: boo
     and the gradient arriving at each target is returned (None if none arrived);
     ``run_targets`` also runs the targets' own nodes (``backward(inputs=)``).
     """
+    # The walk makes no reference cycles, but it allocates and frees many small objects,
+    # which makes Python's cyclic collector traverse the (large, live) graph again and
+    # again: pausing it cut the 1,000-op chain benchmark from 1.34x to 1.28x torch's time
+    # (interleaved runs, median). Refcounting still frees everything; cycles wait until after.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _walk(roots, grads, retain_graph, create_graph, targets, grads_owned, run_targets)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _walk(roots: list, grads: list, retain_graph: bool, create_graph: bool, targets: list | None,
+          grads_owned: bool, run_targets: bool) -> list | None:
+    """run_backward's walk (the collector paused)."""
     deps, parents = _discover(roots, targets is not None)
     needed = _needed(targets, parents, run_targets) if targets is not None else None
     target_nodes = {node for node, _ in targets} if targets is not None else ()
