@@ -171,18 +171,23 @@ def _suspects(frame, root) -> list[str]:
     """Variables in the user's frame whose lost history explains a cut graph."""
     if frame is None:
         return []
-    found = []
+    found, leaves = [], []
     names = dict(frame.f_globals)
     names.update(frame.f_locals)
     for name, value in names.items():
-        if value is root or getattr(value, "_requires_grad", True) is not False:
+        if value is root or not hasattr(value, "_grad_fn") or not hasattr(value, "_dtype"):
             continue
-        if not hasattr(value, "_grad_fn"):
+        if value._requires_grad:
+            if value._grad_fn is None:
+                leaves.append(f"`{name}`")
             continue
         why = origin_of(value) if value._dtype.category == 2 else None
         if why is not None:
             found.append(f"  `{name}` does not require grad: {why}")
-    return found[:5]
+    if leaves:
+        found.append(f"  {', '.join(leaves[:3])} require(s) grad, but the tensor was not computed "
+                     "from it with grad enabled")
+    return found[:6]
 
 
 def freed_graph(err: BaseException) -> BaseException:
