@@ -10,8 +10,9 @@ from weakref import ref as _weakref
 
 import numpy as np
 
-from . import _dtype, _errors
+from . import _dtype, _errors, _hints
 from .autograd import node as _node
+from .autograd import strict as _strict
 from .autograd.anomaly_mode import record_stack
 from .autograd.anomaly_mode import state as _anomaly
 from .autograd.grad_mode import forward_state as _fw
@@ -142,6 +143,8 @@ def call(prim, inputs: tuple, attrs: dict = _EMPTY):
         forward(prim, inputs, attrs, t)
         if node is not None and node._out is not None and hasattr(t, "_fw"):
             node._out += (t._fw,)  # a saved output stays dual (rules that read `out`)
+    if node is None and requires and not _grad_state.grad_enabled:  # hints: where a graph is cut
+        _hints.note_no_grad_result(t)
     return t
 
 
@@ -274,8 +277,12 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
             else:
                 saved[j] = (arrays[j], None)
         node._saved = saved
+        if _strict.enabled:  # opt-in: saved arrays read-only while saved (autograd/strict.py)
+            _strict.protect_inputs(node)
     if save_out:
         node._out = (out, [0], 0) if not saved_hooks else (pack(wrap(out, node)), [0], 0)
+        if _strict.enabled:
+            _strict.protect_output(node)
     if _anomaly.enabled:
         record_stack(node)
     return node
@@ -308,10 +315,10 @@ def materialize(t) -> None:
 def check_inplace(t) -> None:
     """PyTorch's refusals of an in-place write that autograd would record."""
     if t._grad_fn is None and t._requires_grad:
-        raise RuntimeError(_errors.LEAF_INPLACE)
+        raise _hints.leaf_inplace(RuntimeError(_errors.LEAF_INPLACE))
     base = t._base
     if base is not None and base._grad_fn is None and base._requires_grad:
-        raise RuntimeError(_errors.VIEW_OF_LEAF_INPLACE)
+        raise _hints.leaf_inplace(RuntimeError(_errors.VIEW_OF_LEAF_INPLACE))
     fn = t._grad_fn
     if base is not None and fn is not None and fn._multi:
         raise RuntimeError(
@@ -326,6 +333,7 @@ def _write(t, out) -> None:
     data = t._data
     if type(data) is _ndarray:
         if not data.flags.writeable:
+            _strict.check_write(t, data)  # a tensor saved under strict_saved()
             raise RuntimeError(
                 "unsupported operation: more than one element of the written-to tensor refers "
                 "to a single memory location. Please clone() the tensor before performing the "

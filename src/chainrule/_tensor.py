@@ -12,9 +12,10 @@ import weakref
 
 import numpy as np
 
-from . import _device, _dispatch, _dtype, _errors, _printing
+from . import _device, _dispatch, _dtype, _errors, _hints, _printing
 from ._dispatch import call, call_inplace, materialize, wrap
 from .autograd import node as _node
+from .autograd.grad_mode import state as _grad_state
 from .primitives import pointwise as P
 
 
@@ -306,9 +307,14 @@ class Tensor:
     @property
     def grad(self):
         """The gradient accumulated by ``backward`` (None until then)."""
-        if self._grad is None and self._grad_fn is not None and not self.retains_grad:
-            warnings.warn(_errors.NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
-        return self._grad
+        grad = self._grad
+        if grad is None:
+            if self._grad_fn is not None and not self.retains_grad:  # (the hint is a note)
+                warnings.warn(_hints.non_leaf_grad_warning(_errors.NON_LEAF_GRAD_WARNING, self),
+                              stacklevel=2)
+        elif self._grad_fn is None and _grad_state.grad_enabled:  # hints: `w = w - w.grad`
+            _hints.note_grad_read(self)
+        return grad
 
     @grad.setter
     def grad(self, value) -> None:
@@ -423,6 +429,8 @@ class Tensor:
         materialize(self)
         t = wrap(self._data)
         t._vc = self._vc
+        if self._requires_grad:  # hints: where a graph was cut
+            _hints.note_detach(t)
         return t
 
     def detach_(self) -> "Tensor":

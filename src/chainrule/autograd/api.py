@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from .. import _hints
 from .._dispatch import _edge, wrap
 from .._tensor import Tensor
 from . import engine
@@ -57,8 +58,8 @@ def _roots(outputs: tuple) -> list:
     roots = []
     for i, out in enumerate(outputs):
         if not out._requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
-                               "have a grad_fn")
+            raise _hints.no_grad_root(RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"), out)
         roots.append(_edge(out))
     return roots
 
@@ -72,8 +73,12 @@ def _run(outputs: tuple, grad_outputs, retain_graph, create_graph: bool, targets
     # NumPy's floating-point warnings (log(0) ...) stay silent, as PyTorch is; one errstate
     # per backward pass (per op it would cost ~1.8 us; the forward relies on a warning filter)
     with set_grad_enabled(create_graph), np.errstate(all="ignore"):
-        return engine.run_backward(roots, grads, retain_graph, create_graph, targets, owned,
-                                   run_targets)
+        try:
+            return engine.run_backward(roots, grads, retain_graph, create_graph, targets, owned,
+                                       run_targets)
+        except RuntimeError as err:  # add the fix to freed-graph / modified-saved errors
+            _hints.backward_error(err)
+            raise
 
 
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
