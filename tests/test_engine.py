@@ -88,7 +88,7 @@ def leaf(values, dtype=torch.float32):
 
 def raises(exc, message):
     """``pytest.raises`` that checks the whole first line of the message."""
-    return pytest.raises(exc, match="^" + re.escape(message) + "$")
+    return pytest.raises(exc, match=r"(?m)\A" + re.escape(message) + "$")  # (a hint may follow as a note)
 
 
 def numeric_grads(f, arrays: list, eps: float = 1e-6) -> list:

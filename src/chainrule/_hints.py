@@ -73,10 +73,26 @@ class _Registry:
         return entry[1] if entry is not None and entry[0]() is obj else None
 
 
+class _OnTensor:
+    """A record kept on the tensor itself (its ``_cut`` slot): it dies with the tensor, and
+    writing it costs a setattr, not a weakref with a callback (which doubled the time of a
+    no_grad op on parameters: 2.0 -> 4.4 us, measured)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def put(self, t, info) -> None:
+        t._cut = (self.kind, info)
+
+    def get(self, t):
+        cut = getattr(t, "_cut", None)
+        return cut[1] if cut is not None and cut[0] == self.kind else None
+
+
 #: tensors made under no_grad from inputs that required grad -> the user's site
-made_under_no_grad = _Registry()
+made_under_no_grad = _OnTensor("no_grad")
 #: tensors returned by detach() -> the user's site
-detached = _Registry()
+detached = _OnTensor("detach")
 #: a leaf's AccumulateGrad -> the site where the leaf's .grad was last read with grad enabled
 grad_read = _Registry()
 
@@ -92,7 +108,13 @@ def _caller_site() -> tuple[str, int]:
 
 def note_no_grad_result(t) -> None:
     """Record that ``t`` was made under no_grad from inputs that require grad."""
-    made_under_no_grad.put(t, _caller_site())
+    # runs for every such op (evaluation, parameter updates): jump straight to the usual depth
+    # of the user's frame (note <- call <- operator/function <- user) and walk only from there;
+    # walking every frame made Python build each frame object: +1.5 us per op, measured
+    frame = sys._getframe(3)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PKG):
+        frame = frame.f_back
+    t._cut = ("no_grad", (frame.f_code.co_filename, frame.f_lineno))
 
 
 def note_detach(t) -> None:

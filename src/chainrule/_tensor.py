@@ -114,8 +114,9 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_dtype", "_grad_fn", "_requires_grad", "_grad", "_vc", "_base",
-                 "_accum", "_out_nr", "_view_ver", "_fw", "__weakref__")
-    # _fw (the forward-mode tangent) is set only on dual tensors: read it with getattr
+                 "_accum", "_out_nr", "_view_ver", "_fw", "_cut", "__weakref__")
+    # _fw (the forward-mode tangent) is set only on dual tensors, _cut (where a graph was cut,
+    # for error hints) only on results made under no_grad or by detach(): read them with getattr
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
     # -- basic properties ---------------------------------------------------------------
