@@ -433,7 +433,8 @@ def _execute(
 
 def _warned(record: warnings.WarningMessage, code: str, filename: str) -> Warned:
     """Describe a caught warning, less PyTorch's ``(Triggered internally at`` suffix."""
-    message = str(record.message).split(_TORCH_SUFFIX)[0]
+    # the first line is PyTorch's; chainrule may add a hint below it (issue #6)
+    message = str(record.message).split(_TORCH_SUFFIX)[0].split("\n")[0]
     if record.filename == filename:
         lines = code.splitlines()
         line = lines[record.lineno - 1] if 0 < record.lineno <= len(lines) else ""

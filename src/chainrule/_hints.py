@@ -174,14 +174,14 @@ def leaf_inplace(err: BaseException) -> BaseException:
 
 
 def non_leaf_grad_warning(message: str, t) -> UserWarning:
-    """The non-leaf ``.grad`` warning (message unchanged) with a note naming the cause."""
-    warning = UserWarning(message)
+    """The non-leaf ``.grad`` warning: PyTorch's message as its first line, then (Python prints
+    no notes on warnings) a hint naming the line that made the tensor a non-leaf."""
     origin = non_leaf_origin(t)
-    if origin is not None:
-        noted(warning, f"Hint: this tensor is not the leaf it replaced: {origin}\n  computed "
-                       "it from the leaf with grad enabled, which records an op; update the "
-                       f"leaf in place instead: `{INPLACE_FIX}`")
-    return warning
+    if origin is None:
+        return UserWarning(message)
+    return UserWarning(f"{message}\nHint: this tensor is not the leaf it replaced: {origin}\n  "
+                       "computed it from the leaf with grad enabled, which records an op; update "
+                       f"the leaf in place instead: `{INPLACE_FIX}`")
 
 
 def no_grad_root(err: BaseException, t) -> BaseException:
