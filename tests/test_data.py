@@ -358,3 +358,22 @@ def test_iterable_dataset_base() -> None:
     with pytest.raises(NotImplementedError):
         iter(IterableDataset())
     assert isinstance(TensorDataset(chainrule.zeros(1)), Dataset)
+
+
+def test_tensor_dataset_batches_equal_per_sample_collation():
+    """The loader reads a TensorDataset's batch with one index per tensor; the result must be
+    what default_collate of the per-sample rows gives."""
+    import chainrule
+    from chainrule.utils.data import DataLoader, TensorDataset, default_collate
+    x = chainrule.arange(40.0).reshape(20, 2)
+    y = chainrule.arange(20)
+    fast = list(DataLoader(TensorDataset(x, y), batch_size=6, shuffle=True,
+                           generator=chainrule.Generator().manual_seed(3)))
+    order = list(chainrule.utils.data.RandomSampler(range(20),
+                                                    generator=chainrule.Generator().manual_seed(3)))
+    slow = [default_collate([(x[i], y[i]) for i in order[k:k + 6]]) for k in range(0, 20, 6)]
+    assert len(fast) == len(slow)
+    for f, s in zip(fast, slow):
+        assert type(f) is list and type(s) is list
+        for a, b in zip(f, s):
+            assert a.dtype == b.dtype and a.shape == b.shape and a.tolist() == b.tolist()

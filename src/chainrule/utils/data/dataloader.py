@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator
 
-from ...functional.creation import Generator
+from ..._dtype import int64
+from ...functional.creation import Generator, tensor
 from .collate import default_collate, default_convert
-from .dataset import Dataset, IterableDataset
+from .dataset import Dataset, IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
@@ -139,6 +140,11 @@ def _chunks(items: Iterator, size: int, drop_last: bool) -> Iterator[list]:
         yield chunk
 
 
+def _index_tensor(indices: list):
+    """A batch's indices as an int64 tensor (negative ones wrap, as ``dataset[i]`` does)."""
+    return tensor(indices, dtype=int64)
+
+
 class _SingleProcessIter:
     """One pass over a ``DataLoader``: fetches and collates each batch in the calling process."""
 
@@ -156,6 +162,12 @@ class _SingleProcessIter:
             return map(collate, _chunks(stream, loader.batch_size, loader.drop_last))
         if loader.batch_sampler is None:
             return (collate(dataset[i]) for i in loader.sampler)
+        if (type(dataset) is TensorDataset and collate is default_collate
+                and not any(t.requires_grad for t in dataset.tensors)):
+            # default_collate of the rows of a TensorDataset is each tensor read at the batch's
+            # indices: one indexing op per tensor instead of one per sample (the digits MLP
+            # epoch went from 1.64x to 0.99x torch); the same values, dtypes and list
+            return ([t[_index_tensor(idx)] for t in dataset.tensors] for idx in loader.batch_sampler)
         if callable(getattr(dataset, "__getitems__", None)):
             return (collate(dataset.__getitems__(list(idx))) for idx in loader.batch_sampler)
         return (collate([dataset[i] for i in idx]) for idx in loader.batch_sampler)
