@@ -109,3 +109,30 @@ def test_bfloat16_from_safetensors_is_refused_clearly(tmp_path) -> None:
     safetensors_torch.save_file({"w": torch.zeros(2, dtype=torch.bfloat16)}, str(path))
     with pytest.raises(RuntimeError, match="tensor 'w' has unsupported dtype 'BF16'"):
         chainrule.load(path)
+
+
+def _net(m):
+    """The same small network in either library (eval mode: BatchNorm uses running stats)."""
+    return m.nn.Sequential(m.nn.Conv2d(1, 2, 3), m.nn.BatchNorm2d(2), m.nn.ReLU(), m.nn.Flatten(),
+                           m.nn.Linear(8, 3)).double().eval()
+
+
+def test_weights_move_both_ways_and_the_networks_agree(tmp_path) -> None:
+    """torch -> safetensors -> chainrule and chainrule -> save -> torch give the same outputs."""
+    x = np.random.default_rng(1).standard_normal((4, 1, 4, 4))
+    theirs = _net(torch)
+    with torch.no_grad():  # non-trivial running statistics
+        theirs.train()(torch.tensor(x) * 3 + 1)
+        theirs.eval()
+    safetensors_torch.save_file(theirs.state_dict(), str(tmp_path / "torch.safetensors"))
+    ours = _net(chainrule)
+    ours.load_state_dict(chainrule.load(tmp_path / "torch.safetensors"))
+    want = theirs(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(ours(chainrule.tensor(x)).detach().numpy(), want, rtol=1e-12)
+
+    ours2 = _net(chainrule)
+    chainrule.save(ours2.state_dict(), tmp_path / "ours.safetensors")
+    back = _net(torch)
+    back.load_state_dict(safetensors_torch.load_file(str(tmp_path / "ours.safetensors")))
+    np.testing.assert_allclose(back(torch.tensor(x)).detach().numpy(),
+                               ours2(chainrule.tensor(x)).detach().numpy(), rtol=1e-12)
