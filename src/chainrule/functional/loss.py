@@ -110,12 +110,18 @@ def _check_weight_size(input: Tensor, weight: Tensor) -> None:
         raise ValueError("Weights and input must have the same size.")
 
 
+def _elementwise_pair(input: Tensor, target: Tensor, reduction: str, size_average, reduce) -> tuple:
+    """What an elementwise loss does first: warn on mismatched sizes, resolve the legacy
+    ``size_average``/``reduce`` arguments, broadcast ``input`` against ``target``."""
+    _size_warning(input, target)
+    reduction = _legacy(reduction, size_average, reduce)
+    return (reduction, *_broadcast(input, target))
+
+
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean squared error: ``(input - target) ** 2``, reduced."""
-    _size_warning(input, target)
-    reduction = _legacy(reduction, size_average, reduce)
-    x, y = _broadcast(input, target)
+    reduction, x, y = _elementwise_pair(input, target, reduction, size_average, reduce)
     if weight is not None:
         _check_weight_size(input, weight)
         return _weighted_reduce((x - y) ** 2 * weight, weight, reduction)
@@ -125,9 +131,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean absolute error ``|input - target|``, reduced (composed, as PyTorch's)."""
-    _size_warning(input, target)
-    reduction = _legacy(reduction, size_average, reduce)
-    x, y = _broadcast(input, target)
+    reduction, x, y = _elementwise_pair(input, target, reduction, size_average, reduce)
     if weight is not None:
         _check_weight_size(input, weight)
         return _weighted_reduce(call(P.abs, (x - y,)) * weight, weight, reduction)
@@ -137,9 +141,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Squared error below ``beta`` (scaled by ``1 / beta``), absolute error above it."""
-    _size_warning(input, target)
-    reduction = _legacy(reduction, size_average, reduce)
-    x, y = _broadcast(input, target)
+    reduction, x, y = _elementwise_pair(input, target, reduction, size_average, reduce)
     if beta == 0.0:
         return _reduce(call(P.abs, (x - y,)), _reduction(reduction))
     reduction = _reduction(reduction)
