@@ -167,7 +167,8 @@ class Node:
         """The forward result, checked against in-place changes."""
         if self._out is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
-        out, vc, version = self._out[:3]
+        saved = self._out  # (array, version counter, version[, tangent]): no slice on this hot path
+        out, vc, version = saved[0], saved[1], saved[2]
         if type(out) is Packed:
             return out.get(create_graph)
         if vc[0] != version:
@@ -176,8 +177,8 @@ class Node:
         if not create_graph:
             return out
         t = wrap_output(out, self)
-        if len(self._out) == 4:  # recorded inside a dual level: the output's tangent
-            t._fw = self._out[3]
+        if len(saved) == 4:  # recorded inside a dual level: the output's tangent
+            t._fw = saved[3]
         return t
 
     def release(self) -> None:

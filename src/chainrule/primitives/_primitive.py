@@ -189,7 +189,6 @@ class Primitive:
             raise NotImplementedError(f"Trying to use forward AD with {self.name} that does not "
                                       "support it because it has not been implemented yet.")
         kind, rules = self.jvp
-        floating = [t is not None or _is_float_tensor(a) for a, t in zip(inputs, tangents)]
         if kind == "transpose":
             return transpose(self, inputs, tangents, attrs, out)
         if kind in ("linear", "affine"):  # zeros stand in for inputs without a tangent
@@ -206,8 +205,8 @@ class Primitive:
             return total
         if kind == "joint":
             rule, names = rules
-            full = [t if t is not None else zeros_like(a) if f else None
-                    for a, t, f in zip(inputs, tangents, floating)]
+            full = [t if t is not None else zeros_like(a) if _is_float_tensor(a) else None
+                    for a, t in zip(inputs, tangents)]
             return rule(full, *self._fill(names, inputs, attrs, out, xp))
         total = None
         for i, t in enumerate(tangents):
