@@ -6,7 +6,6 @@ No Node is made when grad is disabled or no input requires grad.
 from __future__ import annotations
 
 import re
-from weakref import ref as _weakref
 
 import numpy as np
 
@@ -159,12 +158,9 @@ def forward(prim, inputs: tuple, attrs: dict, out) -> None:
     tangents = [getattr(a, "_fw", None) if isinstance(a, Tensor) else None for a in inputs]
     if not prim.differentiable or all(t is None for t in tangents):
         return
-    _fw.active = False
-    try:
+    with _fw.paused():
         tangent = prim.tangent(inputs, tangents, attrs, out, _node.diff_namespace, call,
                                _zeros_like, transpose_jvp)
-    finally:
-        _fw.active = True
     if prim.multi_output:
         for t, tan in zip(out, tangent):
             set_tangent(t, tan)
@@ -183,16 +179,12 @@ def set_tangent(t, tangent) -> None:
         return
     if not isinstance(tangent, Tensor):
         tangent = wrap(np.asarray(tangent))
-    _fw.active = False
-    try:
+    with _fw.paused():
         if tangent._dtype is not t._dtype:
             tangent = call(_to_copy, (tangent,), {"dtype": t._dtype.np})
         if tangent._data.shape != t._data.shape:
             tangent = call(_expand, (tangent,), {"shape": t._data.shape})
-    finally:
-        _fw.active = True
-    t._fw = tangent
-    _fw.duals.append(_weakref(t))
+    _fw.attach(t, tangent)
 
 
 def _as_view(t, base) -> None:

@@ -95,13 +95,9 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             "Trying to set a forward gradient that has a different size than that of the original "
             f"Tensor, this is not supported. Tensor is of size {list(tensor.shape)} while the given "
             f"forward gradient is of size {list(tangent.shape)}.")
-    _state.active = False  # the view itself gets no tangent from the primal
-    try:
+    with _state.paused():  # the view itself gets no tangent from the primal
         dual = _dispatch.call(_shape.view, (tensor,), {"shape": tuple(tensor.shape)})
-    finally:
-        _state.active = True
-    dual._fw = tangent
-    _state.duals.append(_dispatch._weakref(dual))
+    _state.attach(dual, tangent)  # as is: not cast or copied, as PyTorch's
     return dual
 
 
@@ -110,11 +106,8 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
     if level is not None and level != _state.level:
         raise RuntimeError("Invalid level given to _unpack_dual")
     tangent = getattr(tensor, "_fw", None) if _state.level is not None else None
-    active, _state.active = _state.active, False
-    try:
+    with _state.paused():
         primal = _dispatch.call(_shape.alias, (tensor,))
-    finally:
-        _state.active = active
     return UnpackedDualTensor(primal, tangent)
 
 

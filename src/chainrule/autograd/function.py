@@ -141,13 +141,8 @@ class Function(metaclass=FunctionMeta):
         _init_node(ctx, args)
         custom_setup = cls.setup_context is not Function.setup_context
         dual = _forward.active and any(getattr(a, "_fw", None) is not None for a in args)
-        _forward.active = False  # forward sees primals only; ``jvp`` gives the tangents
-        try:
-            with no_grad():
-                output = cls.forward(*args, **kwargs) if custom_setup else cls.forward(ctx, *args,
-                                                                                       **kwargs)
-        finally:
-            _forward.active = _forward.level is not None
+        with no_grad(), _forward.paused():  # forward mode: ``jvp`` gives the outputs' tangents
+            output = cls.forward(*args, **kwargs) if custom_setup else cls.forward(ctx, *args, **kwargs)
         if custom_setup:
             cls.setup_context(ctx, args, output)
         recording = _dispatch._grad_state.grad_enabled and any(ctx.needs_input_grad)
@@ -173,11 +168,8 @@ def _jvp(cls, ctx, args: tuple, output: Any) -> None:
             tangents.append(t)
         else:
             tangents.append(None)
-    _forward.active = False
-    try:
+    with _forward.paused():
         result = cls.jvp(ctx, *tangents)
-    finally:
-        _forward.active = True
     outs = output if isinstance(output, tuple) else (output,)
     results = result if isinstance(result, tuple) else (result,)
     for o, t in zip(outs, results):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import weakref
 from typing import Any, Callable
 
 
@@ -24,6 +25,30 @@ class _ForwardState:
     level: int | None = None
     active = False   # a level is open and tangent rules are not running
     duals: list = []  # weak references to the tensors given a tangent at this level
+
+    def attach(self, t, tangent) -> None:
+        """Give tensor ``t`` the tangent ``tangent`` (dropped when the level exits)."""
+        t._fw = tangent
+        self.duals.append(weakref.ref(t))
+
+    def paused(self) -> "_Paused":
+        """A context in which no tangent propagates (tangent rules, a custom Function's forward)."""
+        return _Paused(self)
+
+
+class _Paused:
+    """Turns forward-mode propagation off for a block, then restores it."""
+
+    __slots__ = ("state", "was_active")
+
+    def __init__(self, state: _ForwardState) -> None:
+        self.state = state
+
+    def __enter__(self) -> None:
+        self.was_active, self.state.active = self.state.active, False
+
+    def __exit__(self, *exc) -> None:
+        self.state.active = self.was_active
 
 
 forward_state = _ForwardState()
