@@ -1,22 +1,32 @@
-"""What ``run.py`` and ``profile.py`` share: finding workloads, importing libraries,
-describing the machine, and writing Markdown tables."""
+"""What ``run.py``, ``scaling.py`` and ``profile.py`` share: finding workloads, importing
+libraries with a thread setting, describing the machine, measuring libraries interleaved,
+and writing Markdown tables and reports."""
 from __future__ import annotations
 
+import argparse
 import datetime
+import gc
 import importlib
 import os
 import pkgutil
 import platform
 import re
+import shlex
+import statistics
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Callable
 
 from benchmarks import workloads
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+BASELINE = "torch"
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+ENV_VARS = ("OPENBLAS_CORETYPE", *THREAD_VARS)
+TIME_UNITS = {"s": 1.0, "ms": 1e3, "µs": 1e6}
 
 
 @dataclass(frozen=True)
@@ -34,12 +44,27 @@ class Workload:
     def summary(self) -> str:
         return (self.module.__doc__ or self.name).strip().splitlines()[0]
 
+    @property
+    def metric(self) -> str:
+        return getattr(self.module, "METRIC", "µs")
+
+    @property
+    def fresh_process(self) -> bool:
+        return getattr(self.module, "FRESH_PROCESS", False)
+
+    @property
+    def label(self) -> str:
+        """What the report's numbers are: ``µs/op``, ``ms/step``, ``MiB``."""
+        return f"{self.metric}/{self.unit}" if self.metric in TIME_UNITS else self.metric
+
     def size(self, quick: bool = False) -> int:
         return self.module.QUICK_SIZE if quick else self.module.SIZE
 
-    def run(self, lib: ModuleType, size: int) -> float:
-        """Seconds per unit for ``size`` units of work with ``lib``."""
-        return self.module.run(lib, size=size)
+    def run(self, lib: ModuleType, size: int, smoke: bool = False) -> float:
+        """``run``'s measurement for ``size`` units with ``lib``, in the report's metric."""
+        dims = getattr(self.module, "SMOKE", {}) if smoke else {}
+        value = self.module.run(lib, size=size, **dims)
+        return value * TIME_UNITS.get(self.metric, 1.0)
 
 
 def discover() -> dict[str, Workload]:
@@ -65,12 +90,29 @@ def select(names: list[str] | None) -> list[Workload]:
     return [available[n] for n in names] if names else list(available.values())
 
 
-def import_library(name: str) -> ModuleType:
-    """Import a library under test by module name (``torch``, ``chainrule``)."""
+def limit_threads(threads: int) -> None:
+    """Ask OpenMP, OpenBLAS and MKL for ``threads`` threads each.
+
+    BLAS libraries read these variables once, when they load: this must run before NumPy
+    (or torch) is imported, so the scripts call it first thing in ``main``."""
+    loaded = [name for name in ("numpy", "torch") if name in sys.modules]
+    if loaded:
+        raise RuntimeError(f"--threads must be set before {' and '.join(loaded)} is imported: "
+                           "run the benchmark script in a fresh process")
+    for var in THREAD_VARS:
+        os.environ[var] = str(threads)
+
+
+def import_library(name: str, threads: int | None = None) -> ModuleType:
+    """Import a library under test by module name (``torch``, ``chainrule``), and give torch
+    ``threads`` intra-op threads when a thread count is set."""
     try:
-        return importlib.import_module(name)
+        lib = importlib.import_module(name)
     except ImportError as exc:
         raise SystemExit(f"cannot import library {name!r}: {exc}") from exc
+    if threads is not None and name == "torch":
+        lib.set_num_threads(threads)
+    return lib
 
 
 def _cpu_model() -> str:
@@ -155,3 +197,81 @@ def markdown_table(headers: list[str], rows: list[list[str]], align: str = "") -
     rule = ["---:" if a == "r" else "---" for a in align]
     lines = [headers, rule, *rows]
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def interleave(sample: Callable[[ModuleType], float], libs: list[ModuleType], repeats: int, label: str,
+               unit: str) -> dict[str, list[float]]:
+    """``sample(lib)`` for each library, ``repeats`` times, libraries interleaved repeat by repeat
+    (torch, chainrule, torch, chainrule, ...) so that drift on a shared machine hits them alike.
+    Progress goes to stderr, one line per repeat, headed by ``label`` and ending in ``unit``."""
+    samples: dict[str, list[float]] = {lib.__name__: [] for lib in libs}
+    for repeat in range(repeats):
+        for lib in libs:
+            gc.collect()  # start each sample without the previous one's garbage
+            samples[lib.__name__].append(sample(lib))
+        progress = ", ".join(f"{name} {number(values[-1])}" for name, values in samples.items())
+        print(f"  {label} repeat {repeat + 1}/{repeats}: {progress} {unit}", file=sys.stderr, flush=True)
+    return samples
+
+
+def number(value: float) -> str:
+    """A measurement with three or four significant figures for mid-sized values."""
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}" if abs(value) >= 1 else f"{value:.3f}"
+
+
+def cell(values: list[float]) -> str:
+    """``median [min–max]``."""
+    return f"{number(statistics.median(values))} [{number(min(values))}–{number(max(values))}]"
+
+
+def ratio_cell(values: list[float], base: list[float]) -> str:
+    """The ratio of the medians in bold, then [min–max] of the per-repeat ratios (a repeat's
+    libraries ran back to back). A zero baseline (nothing measured) has no ratio."""
+    if statistics.median(base) == 0 or 0 in base:
+        return "n/a (zero baseline)"
+    paired = [v / b for v, b in zip(values, base)]
+    return f"**{statistics.median(values) / statistics.median(base):.2f}×** [{min(paired):.2f}–{max(paired):.2f}]"
+
+
+def ratio_columns(names: list[str]) -> list[str]:
+    """The libraries that get a ratio to the baseline: all but the baseline, when it ran."""
+    return [n for n in names if n != BASELINE] if BASELINE in names else []
+
+
+def details_markdown(libs: list[ModuleType]) -> str:
+    """``machine_details`` as a Markdown list."""
+    return "\n".join(f"- {label}: {value}" for label, value in machine_details(libs))
+
+
+def command_line(script: str, argv: list[str] | None) -> str:
+    """How the script was started, for a report's heading."""
+    return shlex.join(["python", f"benchmarks/{script}", *(sys.argv[1:] if argv is None else argv)])
+
+
+def append_report(path: str | Path, command: str, body: str) -> None:
+    """Append ``body`` to the Markdown file ``path`` under a dated heading naming ``command``."""
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    path = Path(path)
+    lead = "\n" if path.exists() and path.read_text().strip() else ""
+    with path.open("a", encoding="utf-8") as out:
+        out.write(f"{lead}\n## {date}: `{command}`\n\n{body.strip()}\n")
+    print(f"appended the report to {path}", file=sys.stderr)
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``run.py`` and ``scaling.py`` share: libraries, threads, appending."""
+    parser.add_argument("--lib", action="append", dest="libs", metavar="MODULE",
+                        help=f"library to measure, repeatable (default: --lib {BASELINE} --lib chainrule)")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="set OMP/OPENBLAS/MKL_NUM_THREADS=N before importing NumPy and torch, and "
+                             "torch.set_num_threads(N) (default: leave the environment as it is)")
+    parser.add_argument("--append", metavar="FILE",
+                        help="also append the report, with the machine details, under a dated heading to "
+                             "FILE (e.g. benchmarks/RESULTS.md)")
+
+
+def check_common_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Validate and fill in what ``add_common_options`` added."""
+    args.libs = list(dict.fromkeys(args.libs or [BASELINE, "chainrule"]))
+    if args.threads is not None and args.threads < 1:
+        parser.error("--threads must be positive")

@@ -25,7 +25,7 @@ if __package__ in (None, ""):
 import cProfile
 import pstats
 
-from benchmarks._harness import ROOT, Workload, discover, import_library, markdown_table
+from benchmarks._harness import ROOT, Workload, discover, import_library, markdown_table, number
 
 
 def _where(filename: str, line: int) -> str:
@@ -78,12 +78,12 @@ class GCTimer:
 
 
 def profile(workload: Workload, lib: ModuleType, size: int) -> tuple[pstats.Stats, float, GCTimer]:
-    """cProfile one ``size``-unit call of the workload: its stats, seconds per unit, GC time."""
+    """cProfile one ``size``-unit call of the workload: its stats, its measurement, GC time."""
     workload.run(lib, workload.size(quick=True))
     profiler = cProfile.Profile()
     with GCTimer() as gc_timer:
-        per_unit = profiler.runcall(workload.run, lib, size)
-    return pstats.Stats(profiler), per_unit, gc_timer
+        measured = profiler.runcall(workload.run, lib, size)
+    return pstats.Stats(profiler), measured, gc_timer
 
 
 def tree(workload: Workload, lib: ModuleType, size: int) -> str:
@@ -111,10 +111,10 @@ def main(argv: list[str] | None = None) -> None:
     workload, lib = available[args.name], import_library(args.lib)
     size = args.size or workload.size()
 
-    stats, per_unit, gc_timer = profile(workload, lib, size)
+    stats, measured, gc_timer = profile(workload, lib, size)
     total = sum(tt for _, _, tt, _, _ in stats.stats.values())
     print(f"## Profile of `{workload.name}` with {lib.__name__} {getattr(lib, '__version__', '')}\n\n"
-          f"{workload.summary}\n\n{size:,} {workload.unit}s: {per_unit * 1e6:.2f} µs/{workload.unit} under "
+          f"{workload.summary}\n\n{size:,} {workload.unit}s: {number(measured)} {workload.label} under "
           f"cProfile, {total:.2f} s profiled in all; of it, garbage collection {gc_timer.seconds:.3f} s "
           f"({gc_timer.seconds / total:.1%}) in {'/'.join(map(str, gc_timer.passes))} passes of "
           f"generation 0/1/2.\n")

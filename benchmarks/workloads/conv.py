@@ -18,15 +18,17 @@ UNIT = "step"
 SIZE = 20
 QUICK_SIZE = 3
 SHAPE, FILTERS, KERNEL = (64, 16, 28, 28), 32, 3
+SMOKE = {"shape": (2, 3, 8, 8), "filters": 4}
 
 
-def run(lib: ModuleType, size: int = SIZE) -> float:
-    """Time ``size`` forward + backward steps; return seconds per step."""
+def run(lib: ModuleType, size: int = SIZE, shape: tuple[int, ...] = SHAPE, filters: int = FILTERS) -> float:
+    """Time ``size`` forward + backward steps on an input of ``shape`` with ``filters``
+    filters; return seconds per step."""
     rng = np.random.default_rng(0)
-    x_data = rng.standard_normal(SHAPE).astype(np.float32)
-    w_data = (rng.standard_normal((FILTERS, SHAPE[1], KERNEL, KERNEL)) * 0.1).astype(np.float32)
-    b_data = rng.standard_normal(FILTERS).astype(np.float32)
-    g_data = rng.standard_normal((SHAPE[0], FILTERS) + SHAPE[2:]).astype(np.float32)
+    x_data = rng.standard_normal(shape).astype(np.float32)
+    w_data = (rng.standard_normal((filters, shape[1], KERNEL, KERNEL)) * 0.1).astype(np.float32)
+    b_data = rng.standard_normal(filters).astype(np.float32)
+    g_data = rng.standard_normal((shape[0], filters) + shape[2:]).astype(np.float32)
     conv2d = lib.nn.functional.conv2d
     g = lib.tensor(g_data)
     elapsed = 0.0

@@ -17,12 +17,16 @@ UNIT = "op"
 CHAIN = 1_000  # ops per graph: 250 blocks of four
 SIZE = 50 * CHAIN
 QUICK_SIZE = 5 * CHAIN
+SMOKE = {"chain": 40}
 
 
-def run(lib: ModuleType, size: int = SIZE) -> float:
-    """Build and backpropagate ``size // CHAIN`` graphs of ``CHAIN`` ops; return seconds per op."""
-    rounds = max(1, size // CHAIN)
-    x_data, w_data = np.random.default_rng(0).uniform(-1.0, 1.0, (2, 10)).astype(np.float32)
+def run(lib: ModuleType, size: int = SIZE, elements: int = 10, chain: int = CHAIN) -> float:
+    """Build and backpropagate ``size // chain`` graphs of ``chain`` ops on shape-(``elements``,)
+    tensors; return seconds per op."""
+    if chain < 4 or chain % 4:
+        raise ValueError(f"ops: chain must be a positive multiple of 4, got {chain}")
+    rounds = max(1, size // chain)
+    x_data, w_data = np.random.default_rng(0).uniform(-1.0, 1.0, (2, elements)).astype(np.float32)
     tanh = lib.tanh
     elapsed = 0.0
     for _ in range(rounds):
@@ -30,7 +34,7 @@ def run(lib: ModuleType, size: int = SIZE) -> float:
         w = lib.tensor(w_data, requires_grad=True)
         start = time.perf_counter()
         y = x
-        for _ in range(CHAIN // 4):
+        for _ in range(chain // 4):
             y = y * w
             y = y + x
             y = tanh(y)
@@ -38,12 +42,13 @@ def run(lib: ModuleType, size: int = SIZE) -> float:
         y.sum().backward()
         elapsed += time.perf_counter() - start
     _check(lib, x, w)
-    return elapsed / (rounds * CHAIN)
+    return elapsed / (rounds * chain)
 
 
 def _check(lib: ModuleType, x, w) -> None:
     """Both leaves got a finite float32 gradient of their own shape."""
     for name, leaf in (("x", x), ("w", w)):
         g = leaf.grad
-        if g is None or g.dtype != lib.float32 or tuple(g.shape) != (10,) or not all(map(math.isfinite, g.tolist())):
+        if g is None or g.dtype != lib.float32 or tuple(g.shape) != tuple(x.shape) or not math.isfinite(
+                float(g.abs().sum())):
             raise RuntimeError(f"ops: wrong gradient for {name}: {g}")

@@ -14,6 +14,7 @@ UNIT = "round"
 SIZE = 10
 QUICK_SIZE = 2
 SHAPE = (512, 1024)
+SMOKE = {"shape": (4, 16)}
 
 
 def _ops(lib: ModuleType) -> list:
@@ -21,9 +22,9 @@ def _ops(lib: ModuleType) -> list:
             lambda x: x.var(-1), lambda x: x.logsumexp(-1), lambda x: x.softmax(-1)]
 
 
-def run(lib: ModuleType, size: int = SIZE) -> float:
-    """Time ``size`` rounds; return seconds per round."""
-    data = np.random.default_rng(0).standard_normal(SHAPE).astype(np.float32)
+def run(lib: ModuleType, size: int = SIZE, shape: tuple[int, ...] = SHAPE) -> float:
+    """Time ``size`` rounds on a tensor of ``shape``; return seconds per round."""
+    data = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     ops = _ops(lib)
     elapsed = 0.0
     for _ in range(size):
