@@ -1,15 +1,16 @@
 """One sample of a workload in a new Python process (workloads with ``FRESH_PROCESS = True``).
 
-A process-wide high-water mark such as peak RSS (``ru_maxrss``) only ever grows, so each
-sample of such a metric needs a process of its own that has done nothing else. ``sample``
-starts ``python -m benchmarks._fresh NAME LIB SIZE [--smoke] [--threads N]`` from the
-repository root with this process's interpreter and environment (so the same ``chainrule``
-is imported); the child imports the library, runs the workload once, and prints the
-measurement as the last line of its stdout.
+A high-water mark such as peak RSS only ever grows, so each sample of such a metric needs a
+process of its own that has done nothing else. ``sample`` starts
+``python -m benchmarks._fresh NAME LIB SIZE [--smoke] [--threads N]`` from the repository
+root with this process's interpreter, environment and module search path (so the child
+imports the same ``chainrule``); the child imports the library, runs the workload once, and
+prints the measurement as the last line of its stdout.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -20,7 +21,8 @@ def sample(workload: Workload, lib_name: str, size: int, smoke: bool = False, th
     """The workload's measurement from a fresh process running it with ``lib_name``."""
     cmd = [sys.executable, "-m", "benchmarks._fresh", workload.name, lib_name, str(size)]
     cmd += ["--smoke"] * smoke + (["--threads", str(threads)] if threads is not None else [])
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))  # import what this process imports
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{workload.name} with {lib_name} failed in a fresh process:\n{done.stderr[-3000:]}")
     return float(done.stdout.strip().splitlines()[-1])

@@ -252,9 +252,11 @@ def append_report(path: str | Path, command: str, body: str) -> None:
     """Append ``body`` to the Markdown file ``path`` under a dated heading naming ``command``."""
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     path = Path(path)
-    lead = "\n" if path.exists() and path.read_text().strip() else ""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    trailing = len(text) - len(text.rstrip("\n"))
+    lead = "\n" * max(0, 2 - trailing) if text.strip() else ""  # one blank line before the heading
     with path.open("a", encoding="utf-8") as out:
-        out.write(f"{lead}\n## {date}: `{command}`\n\n{body.strip()}\n")
+        out.write(f"{lead}## {date}: `{command}`\n\n{body.strip()}\n")
     print(f"appended the report to {path}", file=sys.stderr)
 
 

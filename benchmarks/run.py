@@ -4,12 +4,12 @@
                              [--quick | --smoke] [--size N] [--threads N] [--append FILE]
 
 Libraries are interleaved repeat by repeat (torch, chainrule, torch, chainrule, ...) so that
-drift on a shared machine hits them alike. Each library first gets one unmeasured warm-up call
-(imports, caches, first-touch allocations), except in workloads that run every sample in a
-fresh process (peak memory). The report gives, per library, the median measurement with
-[min-max] over the repeats, in the workload's metric (time per unit, or e.g. MiB), and the
-ratio of each library's median to torch's with [min-max] of the per-repeat ratios (one
-repeat's libraries ran back to back). Lower is better for every metric.
+drift on a shared machine hits them alike. Each library first gets one unmeasured warm-up
+call (imports, caches, first-touch allocations), except in smoke runs and in workloads that
+run every sample in a fresh process (peak memory). The report gives, per library, the median
+measurement with [min-max] over the repeats, in the workload's metric (time per unit, or
+e.g. MiB), and the ratio of each library's median to torch's with [min-max] of the
+per-repeat ratios (one repeat's libraries ran back to back). Lower is better for every metric.
 
 ``--quick`` uses smaller sizes and fewer repeats; ``--smoke`` runs each workload once on a
 tiny problem, only to check that it runs (its numbers mean nothing). ``--threads N`` sets the
@@ -50,16 +50,17 @@ DEFAULT_REPEATS, QUICK_REPEATS, SMOKE_REPEATS = 7, 3, 1
 
 def measure(workload: Workload, libs: list[ModuleType], size: int, repeats: int, smoke: bool = False,
             threads: int | None = None) -> dict[str, list[float]]:
-    """The workload's measurement for each library, one sample per repeat, libraries interleaved."""
+    """The workload's measurement for each library, one sample per repeat, libraries interleaved,
+    after a warm-up call each (none in a smoke run, or where every sample has a fresh process)."""
     if workload.fresh_process:
         def sample(lib: ModuleType) -> float:
             return _fresh.sample(workload, lib.__name__, size, smoke, threads)
     else:
-        for lib in libs:
-            workload.run(lib, min(size, workload.size(quick=True)), smoke)
-
         def sample(lib: ModuleType) -> float:
             return workload.run(lib, size, smoke)
+
+        for lib in [] if smoke else libs:
+            workload.run(lib, min(size, workload.size(quick=True)))
     return interleave(sample, libs, repeats, workload.name, workload.label)
 
 
@@ -106,8 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.threads is not None:
         limit_threads(args.threads)
-    libs = [import_library(name, args.threads) for name in args.libs]
     workloads = select(args.only)
+    libs = [import_library(name, args.threads) for name in args.libs]
     results, sizes = {}, {}
     for w in workloads:
         sizes[w.name] = args.size or (1 if args.smoke else w.size(args.quick))

@@ -20,7 +20,7 @@ Optional, with their defaults:
   report's ratios read the same way (chainrule/torch).
 - ``FRESH_PROCESS = False``: when true, every sample runs in a new Python process
   (``python -m benchmarks._fresh``) with no warm-up call, for metrics that are process-wide
-  high-water marks, such as peak resident memory (``ru_maxrss``).
+  high-water marks, such as peak resident memory.
 - ``SMOKE = {}``: the ``dims`` for ``run.py --smoke``, a tiny problem that only checks that
   the workload runs (the CI test does this); smoke mode also does one unit and one repeat.
 

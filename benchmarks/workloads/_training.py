@@ -8,21 +8,21 @@ from typing import Any, Callable
 
 import numpy as np
 
-LR = 0.05
 
-
-def normal(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int) -> np.ndarray:
-    """float32 weights drawn with He's scale, sqrt(2 / fan_in), for ReLU layers."""
-    return (rng.standard_normal(shape) * math.sqrt(2.0 / fan_in)).astype(np.float32)
+def uniform(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int) -> np.ndarray:
+    """float32 weights uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)], the range nn.Linear and
+    nn.Conv2d draw from by default."""
+    bound = 1.0 / math.sqrt(fan_in)
+    return rng.uniform(-bound, bound, shape).astype(np.float32)
 
 
 def sgd_steps(lib: ModuleType, forward: Callable[..., Any], params: list[np.ndarray], x_data: np.ndarray,
-              y_data: np.ndarray, size: int, name: str) -> float:
+              y_data: np.ndarray, size: int, lr: float, name: str) -> float:
     """Train ``forward(x, *params)`` (which returns logits) on one batch for ``size`` SGD steps with
     ``lib``; return seconds per step.
 
     One step is the forward pass, ``log_softmax`` + ``nll_loss``, ``backward``, and the update
-    ``p.add_(p.grad, alpha=-LR)`` under ``no_grad`` with the gradients then set to None, as
+    ``p.add_(p.grad, alpha=-lr)`` under ``no_grad`` with the gradients then set to None, as
     ``optimizer.zero_grad()`` does. Creating the leaves and the batch is not timed. Afterwards
     the losses must be finite and, over two steps or more, decreasing from first to last."""
     F = lib.nn.functional
@@ -35,7 +35,7 @@ def sgd_steps(lib: ModuleType, forward: Callable[..., Any], params: list[np.ndar
         loss.backward()
         with lib.no_grad():
             for p in leaves:
-                p.add_(p.grad, alpha=-LR)
+                p.add_(p.grad, alpha=-lr)
                 p.grad = None
         losses.append(loss.detach())
     elapsed = time.perf_counter() - start

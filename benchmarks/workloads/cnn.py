@@ -12,12 +12,13 @@ from types import ModuleType
 
 import numpy as np
 
-from benchmarks.workloads._training import normal, sgd_steps
+from benchmarks.workloads._training import sgd_steps, uniform
 
 UNIT = "step"
 METRIC = "ms"
 SIZE = 20
 QUICK_SIZE = 3
+LR = 0.01
 BATCH, SIDE, FILTERS, KERNEL, CLASSES = 64, 28, 16, 3, 10
 SMOKE = {"batch": 4}
 
@@ -26,8 +27,8 @@ def run(lib: ModuleType, size: int = SIZE, batch: int = BATCH) -> float:
     """Time ``size`` SGD steps; return seconds per step."""
     rng = np.random.default_rng(0)
     flat = FILTERS * (SIDE // 2) ** 2
-    params = [normal(rng, (FILTERS, 1, KERNEL, KERNEL), KERNEL * KERNEL), np.zeros(FILTERS, np.float32),
-              normal(rng, (CLASSES, flat), flat), np.zeros(CLASSES, np.float32)]
+    params = [uniform(rng, (FILTERS, 1, KERNEL, KERNEL), KERNEL * KERNEL), np.zeros(FILTERS, np.float32),
+              uniform(rng, (CLASSES, flat), flat), np.zeros(CLASSES, np.float32)]
     x = rng.standard_normal((batch, 1, SIDE, SIDE)).astype(np.float32)
     y = rng.integers(0, CLASSES, batch)
     F = lib.nn.functional
@@ -36,4 +37,4 @@ def run(lib: ModuleType, size: int = SIZE, batch: int = BATCH) -> float:
         h = F.max_pool2d(F.relu(F.conv2d(x, conv_w, conv_b, padding=1)), 2)
         return F.linear(h.reshape(h.shape[0], -1), fc_w, fc_b)
 
-    return sgd_steps(lib, forward, params, x, y, size, "cnn")
+    return sgd_steps(lib, forward, params, x, y, size, LR, "cnn")

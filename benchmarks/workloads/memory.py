@@ -2,18 +2,26 @@
 
 Each layer saves its 4 MB output for backward, so the forward pass holds about 800 MB in
 either library; the number shows what each library keeps beyond that (copies, saved inputs,
-gradient buffers). Measured in a fresh process per sample (``FRESH_PROCESS``), since the
-peak resident set size (``ru_maxrss``) only ever grows: import the library, allocate the
-input, run a tiny forward + backward so that lazy initialisation is not counted, read the
-peak as the baseline, run, and read the peak again. Linux reports ``ru_maxrss`` in KiB,
-macOS in bytes. If the library's import had raised the peak above the resident size at the
-baseline, the growth would be understated by the difference.
+gradient buffers). Measured in a fresh process per sample (``FRESH_PROCESS``), since a peak
+resident set size only ever grows: import the library, allocate the input, run a tiny
+forward + backward so that lazy initialisation is not counted, read the peak as the
+baseline, run, and read the peak again.
+
+The peak is the kernel's ``VmHWM`` for this process's memory map (``/proc/self/status``), not
+``getrusage().ru_maxrss``: on Linux ``ru_maxrss`` carries over the peak of the parent that
+started the process (through fork and exec), so a child of a benchmark runner that has
+loaded torch reported 23 MiB of growth where a clean start reported 195 MiB. Without
+``/proc`` (macOS) it falls back to ``ru_maxrss`` (in bytes there). If the library's import
+had raised the peak above the resident size at the baseline, the growth would be understated
+by the difference.
 """
 from __future__ import annotations
 
 import math
+import re
 import resource
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -29,8 +37,15 @@ SMOKE = {"n": 64}
 
 def peak_rss_mib() -> float:
     """This process's peak resident set size so far, in MiB."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        status = ""
+    match = re.search(r"^VmHWM:\s+(\d+) kB$", status, flags=re.M)
+    if match:
+        return int(match.group(1)) / 2**10
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # Linux counts KiB, macOS bytes
 
 
 def _forward_backward(lib: ModuleType, x, layers: int) -> None:
