@@ -74,6 +74,7 @@ class Series:
 
 
 def _chain(elements: int) -> int:
+    """Ops per graph for tensors of ``elements``: each op saves up to two of them for backward."""
     return max(4, min(1_000, 4 * (SAVED_FLOATS // (8 * elements))))
 
 
@@ -97,7 +98,7 @@ def measure(series: Series, elements: int, libs: list[ModuleType], repeats: int,
     """µs per op for each library at one size: a warm-up graph each, then interleaved samples of
     as many graphs as fit in ``budget`` seconds for the slower library."""
     warm = [series.seconds_per_op(lib, elements, 1) for lib in libs]
-    graphs = max(1, round(budget / (max(warm) * series.ops_per_graph(elements))))
+    graphs = max(1, round(budget / max(1e-9, max(warm) * series.ops_per_graph(elements))))
     return interleave(lambda lib: series.seconds_per_op(lib, elements, graphs) * 1e6, libs, repeats,
                       f"{series.name} {math.prod(series.shape(elements)):,}", "µs/op")
 
