@@ -110,9 +110,7 @@ def _raise_numpy_error(prim, arrays: list, err: Exception):
     """Turn a NumPy failure into PyTorch's exception (never a raw NumPy traceback)."""
     shapes = [np.shape(a) for a in arrays]
     if len(shapes) >= 2:
-        mismatch = _errors.broadcast_mismatch(shapes[0], shapes[1])
-        if mismatch is not None:
-            raise mismatch from None
+        _errors.check_broadcast(shapes[0], shapes[1])
     raise RuntimeError(f"{prim.name}: {err}") from None
 
 

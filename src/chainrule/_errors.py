@@ -34,15 +34,28 @@ def dim_out_of_range(dim: int, ndim: int) -> IndexError:
         f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
 
 
-def broadcast_mismatch(shape_a: tuple, shape_b: tuple) -> RuntimeError | None:
-    """PyTorch's broadcasting error for the first clashing dim, or None if they broadcast."""
+def _broadcast_clash(shape_a: tuple, shape_b: tuple) -> str | None:
+    """PyTorch's broadcasting message for the first clashing dim, or None if they broadcast."""
     for i in range(1, min(len(shape_a), len(shape_b)) + 1):
         a, b = shape_a[-i], shape_b[-i]
         if a != b and a != 1 and b != 1:
-            return RuntimeError(
-                f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
-                f"non-singleton dimension {max(len(shape_a), len(shape_b)) - i}")
+            return (f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                    f"non-singleton dimension {max(len(shape_a), len(shape_b)) - i}")
     return None
+
+
+def broadcast_mismatch(shape_a: tuple, shape_b: tuple) -> RuntimeError | None:
+    """PyTorch's broadcasting error for the first clashing dim, or None if they broadcast."""
+    message = _broadcast_clash(shape_a, shape_b)
+    return None if message is None else RuntimeError(message)
+
+
+def check_broadcast(shape_a: tuple, shape_b: tuple) -> None:
+    """Raise PyTorch's broadcasting error unless ``shape_a`` and ``shape_b`` broadcast."""
+    message = _broadcast_clash(shape_a, shape_b)
+    # raised as it is made: an error held in a local of a frame on its own traceback is a cycle
+    if message is not None:
+        raise RuntimeError(message) from None
 
 
 def type_name(dtype) -> str:

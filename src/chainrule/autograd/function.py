@@ -39,9 +39,20 @@ class BackwardCFunction(Node):
     @property
     def saved_tensors(self) -> tuple:
         """The tensors given to ``save_for_backward``, as they were then."""
-        if self._saved is FREED:
+        saved = self._saved
+        if saved is FREED:
             raise RuntimeError(_errors.FREED_GRAPH)
-        return tuple(self.saved_input(j, True) for j in range(len(self._saved or ())))
+        return tuple(self._saved_output(*entry) if len(entry) == 3 else self.saved_input(j, True)
+                     for j, entry in enumerate(saved or ()))
+
+    def _saved_output(self, alias: Tensor, version: int, nr: int) -> Tensor:
+        """Output ``nr`` as saved (kept as an alias without grad_fn), linked back to this node."""
+        if alias._vc[0] != version:
+            raise _errors.modified_by_inplace(alias._dtype, alias._data.shape, self.name(), nr,
+                                              alias._vc[0], version)
+        t = wrap(alias._data, self)
+        t._out_nr, t._vc = nr, alias._vc
+        return t
 
     def release(self) -> None:
         """Free the saved tensors after backward."""
@@ -205,8 +216,20 @@ def _outputs(ctx: BackwardCFunction, args: tuple, output: Any, recording: bool) 
             o = outs[i] = wrap(o._data)  # an input returned as is: a new alias of it
         if recording and not any(o is n for n in ctx._non_diff):
             o._grad_fn, o._requires_grad, o._out_nr = ctx, True, k
+            _unlink_saved(ctx, o, k)
         k += 1
+    ctx._dirty = ctx._non_diff = ()  # read only above; a dirty output kept here (grad_fn: ctx) is a cycle
     return outs[0] if single else tuple(outs)
+
+
+def _unlink_saved(ctx: BackwardCFunction, out: Tensor, nr: int) -> None:
+    """Save output ``nr`` as an alias without grad_fn: ctx -> output -> ctx would be a cycle."""
+    saved = ctx._saved
+    for j, entry in enumerate(saved or ()):
+        if entry[0] is out:  # (tensor, version); a packed one holds a Packed
+            alias = wrap(out._data)
+            alias._vc = out._vc
+            saved[j] = (alias, entry[1], nr)
 
 
 def once_differentiable(fn: Callable) -> Callable:

@@ -140,12 +140,16 @@ def _owner(array):
 def check_write(t, array) -> None:
     """Raise PyTorch's in-place error if ``array`` (being written as ``t``) is saved."""
     entry = _owner(array)
-    if entry is None:
-        return
+    if entry is not None:  # (made by a helper: an error in a local here would cycle with its traceback)
+        raise _write_error(t, entry)
+
+
+def _write_error(t, entry) -> RuntimeError:
+    """The error for writing ``t`` while its array is saved (``entry``: _owner's record)."""
     dtype, shape, (creator, output_nr) = entry[2]
     version = t._vc[0]
     err = _errors.modified_by_inplace(from_numpy_dtype(dtype), shape, creator, output_nr,
                                       version + 1, version)
-    raise _hints.noted(err, f"Hint: at {_hints.describe(_hints.user_site())}\n  strict_saved: "
-                            "this tensor is saved for backward and this in-place op would change "
-                            "it; modify a clone(), or do the in-place op after backward")
+    return _hints.noted(err, f"Hint: at {_hints.describe(_hints.user_site())}\n  strict_saved: "
+                             "this tensor is saved for backward and this in-place op would change "
+                             "it; modify a clone(), or do the in-place op after backward")

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dispatch import call, call_inplace
-from .._errors import broadcast_mismatch
+from .._errors import check_broadcast
 from .._tensor import _C_TYPE, Tensor, _scalar_op, _warn_once
 from ..primitives import elementwise as E
 from ..primitives import pointwise as P
@@ -60,9 +60,7 @@ def _check_broadcast(*tensors) -> None:
     for t in tensors:
         if isinstance(t, Tensor):
             other = t._data.shape
-            err = broadcast_mismatch(shape, other)
-            if err is not None:
-                raise err
+            check_broadcast(shape, other)
             shape = tuple(np.broadcast_shapes(shape, other))
 
 

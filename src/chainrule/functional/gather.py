@@ -48,9 +48,7 @@ def _mask_key(mask: np.ndarray) -> tuple:
 
 def _broadcast(a: tuple, b: tuple) -> tuple:
     """The broadcast shape of ``a`` and ``b``, or PyTorch's error."""
-    error = _errors.broadcast_mismatch(a, b)
-    if error is not None:
-        raise error
+    _errors.check_broadcast(a, b)
     return np.broadcast_shapes(a, b)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dispatch import call
-from .._errors import broadcast_mismatch, dim_out_of_range
+from .._errors import check_broadcast, dim_out_of_range
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import no_grad
 from ..primitives import linalg as L
@@ -479,9 +479,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     if (rows if left else cols) != sa[-1]:
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({sa[-2]}x{sa[-1]} and {rows}x{cols})")
-    mismatch = broadcast_mismatch(sb[:-1] if vector else sb[:-2], sa[:-2])
-    if mismatch is not None:
-        raise mismatch
+    check_broadcast(sb[:-1] if vector else sb[:-2], sa[:-2])
 
     def message() -> str:
         prefix, _ = _first_failure(A._data, _zero_pivot)

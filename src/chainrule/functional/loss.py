@@ -413,9 +413,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
                            f"{target._dtype.c_name}")
     shapes = [input._data.shape] + [w._data.shape for w in (weight, pos_weight) if w is not None]
     for shape in shapes[1:]:
-        mismatch = _errors.broadcast_mismatch(input._data.shape, shape)
-        if mismatch is not None:
-            raise mismatch
+        _errors.check_broadcast(input._data.shape, shape)
     attrs = {"weight": None if weight is None else weight._data.astype(res.np),
              "pos_weight": None if pos_weight is None else pos_weight._data.astype(res.np),
              "reduction": reduction}

@@ -632,16 +632,17 @@ class Module:
         state_dict = OrderedDict(state_dict)
         missing, unexpected, errors, plan = [], [], [], []
 
-        def visit(module: Module, local_state: dict, prefix: str) -> None:
+        # pre-order over the modules with a stack (a recursive closure would be a reference cycle)
+        stack = [(self, state_dict, "")]
+        while stack:
+            module, local_state, prefix = stack.pop()
             local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
             module._match_state_dict(local_state, prefix, local_metadata, missing, unexpected, errors, plan)
-            for name, child in module._modules.items():
+            for name, child in reversed(module._modules.items()):
                 if child is not None:
                     child_prefix = prefix + name + "."
-                    visit(child, {k: v for k, v in local_state.items() if k.startswith(child_prefix)},
-                          child_prefix)
-
-        visit(self, state_dict, "")
+                    stack.append((child, {k: v for k, v in local_state.items() if k.startswith(child_prefix)},
+                                  child_prefix))
         if strict:
             errors = [*_key_errors("Missing", missing), *_key_errors("Unexpected", unexpected), *errors]
         if errors:
