@@ -9,7 +9,7 @@ _BOOL, _INT, _FLOAT = 0, 1, 2
 class dtype:
     """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
 
-    __slots__ = ("name", "np", "category", "bits", "c_name", "is_signed")
+    __slots__ = ("name", "np", "category", "bits", "c_name", "is_signed", "constants")
 
     def __init__(self, name: str, np_dtype, category: int, c_name: str) -> None:
         self.name = name
@@ -18,6 +18,7 @@ class dtype:
         self.bits = self.np.itemsize * 8
         self.c_name = c_name  # PyTorch's ScalarType name, used in error messages
         self.is_signed = name != "uint8" and name != "bool"
+        self.constants: dict = {}  # Python float -> 0-d array of this dtype (_dispatch._constant)
 
     @property
     def is_floating_point(self) -> bool:

@@ -102,7 +102,6 @@ def _unary(prim):
     return op
 
 
-_ALPHA1 = {"alpha": 1}
 _BOOL = _dtype.bool_
 
 
@@ -468,8 +467,8 @@ class Tensor:
 
     mul_ = _inplace(P.mul)
     div_ = _inplace(P.div)
-    __iadd__ = _inplace(P.add, _ALPHA1)
-    __isub__ = _inplace(P.sub, _ALPHA1)
+    __iadd__ = _inplace(P.add)
+    __isub__ = _inplace(P.sub)
     __imul__ = _inplace(P.mul)
     __itruediv__ = _inplace(P.div)
 
@@ -501,7 +500,7 @@ class Tensor:
         return call_inplace(P.copy_from, (self, src))
 
     # -- arithmetic operators ---------------------------------------------------------------
-    __add__ = __radd__ = _binary(P.add, _ALPHA1)
+    __add__ = __radd__ = _binary(P.add)
 
     def __sub__(self, other):
         if not isinstance(other, (Tensor, int, float)):
@@ -510,7 +509,7 @@ class Tensor:
                 return NotImplemented
         if self._dtype is _BOOL or type(other) is bool or getattr(other, "_dtype", 0) is _BOOL:
             check_sub(self, other)
-        return call(P.sub, (self, other), _ALPHA1)
+        return call(P.sub, (self, other))
     __mul__ = __rmul__ = _binary(P.mul)
     __truediv__ = _binary(P.div)
     __neg__ = _unary(P.neg)
@@ -528,7 +527,7 @@ class Tensor:
             return NotImplemented
         check_sub(other, self) if self._dtype is _BOOL or type(other) is bool else None
         if isinstance(other, Tensor):
-            return call(P.sub, (other, self), _ALPHA1)
+            return call(P.sub, (other, self))
         return _scalar_op(P.rsub, self, "other", other, alpha=1)
 
     def __rtruediv__(self, other):

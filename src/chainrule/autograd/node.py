@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import weakref
 
+from numpy import ndarray
+
 from .. import _errors
 from .._dtype import from_numpy_dtype
 
@@ -155,7 +157,11 @@ class Node:
             raise RuntimeError(_errors.FREED_GRAPH)
         value, version = self._saved[j]
         if version is None:  # a constant (Python number or plain array), or a packed tensor
-            return value.get(create_graph) if type(value) is Packed else value
+            if type(value) is Packed:
+                return value.get(create_graph)
+            if create_graph and type(value) is ndarray and not value.ndim:
+                return value.item()  # a Python float operand, kept as a 0-d array (_dispatch._constant)
+            return value
         if value._vc[0] != version:
             fn = value._grad_fn
             raise _errors.modified_by_inplace(value._dtype, value._data.shape,
@@ -336,6 +342,11 @@ def getter_saved_attr(name: str):
     return get
 
 
-def getter_attr(name: str):
-    """Accessor for the forward keyword ``name``."""
-    return lambda node, g, xp, cg: node._attrs[name]
+REQUIRED = object()  # an attribute without a default
+
+
+def getter_attr(name: str, default=REQUIRED):
+    """Accessor for the forward keyword ``name`` (``default`` when the call left it out)."""
+    if default is REQUIRED:
+        return lambda node, g, xp, cg: node._attrs[name]
+    return lambda node, g, xp, cg: node._attrs.get(name, default)

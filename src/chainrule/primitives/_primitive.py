@@ -35,7 +35,7 @@ class Primitive:
 
     __slots__ = ("name", "fn", "grad_fn_name", "inputs", "attrs", "rules", "joint", "formulas",
                  "differentiable", "view", "dtype_rule", "multi_output", "variadic", "node_cls",
-                 "saved_attrs", "_plans", "jvp", "vjp_params")
+                 "saved_attrs", "_plans", "jvp", "vjp_params", "defaults")
 
     def __init__(self, fn: Callable, grad_fn: str | None, differentiable: bool, view: bool,
                  dtype: str | None, multi_output: bool = False) -> None:
@@ -51,6 +51,9 @@ class Primitive:
                             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL))
         self.variadic = any(p.kind == p.VAR_POSITIONAL for p in params)  # e.g. cat(*xs)
         self.attrs = tuple(p.name for p in params[1:] if p.kind == p.KEYWORD_ONLY)
+        # an attribute with a default may be left out of a call's attrs (no **attrs on the hot path)
+        self.defaults = {p.name: p.default for p in params[1:]
+                         if p.kind == p.KEYWORD_ONLY and p.default is not p.empty}
         self.rules: list = [None] * len(self.inputs)
         self.joint = None  # (rule, getters): one rule returning every input's gradient
         self.formulas: dict[str, str] = {}
@@ -173,7 +176,7 @@ class Primitive:
             elif p.endswith("_shape") and p[:-6] in self.inputs:
                 values.append(tuple(getattr(inputs[self.inputs.index(p[:-6])], "shape", ())))
             else:
-                values.append(attrs[p])
+                values.append(attrs[p] if p in attrs else self.defaults[p])
         return values
 
     def tangent(self, inputs: tuple, tangents: list, attrs: dict, out, xp, call: Callable,
@@ -244,7 +247,7 @@ class Primitive:
         if param in self.attrs:
             if param in self.saved_attrs:
                 return _node.getter_saved_attr(param)
-            return _node.getter_attr(param)
+            return _node.getter_attr(param, self.defaults.get(param, _node.REQUIRED))
         raise TypeError(f"{self.name}.defvjp: rule for {input_name!r} names unknown "
                         f"parameter {param!r}")
 

@@ -16,7 +16,7 @@ from ._primitive import primitive
 # `y * alpha`, not xp.multiply: a Python-number y must stay weakly typed (float32 + 2.0 * 3
 # is float32; np.multiply(2.0, 3) is a float64 scalar that would promote it)
 @primitive("AddBackward0")
-def add(xp, x, y, *, alpha):
+def add(xp, x, y, *, alpha=1):
     return xp.add(x, y) if alpha == 1 else xp.add(x, y * alpha)
 
 
@@ -27,7 +27,7 @@ add.defformula(x="1", y="alpha")
 
 
 @primitive("SubBackward0")
-def sub(xp, x, y, *, alpha):
+def sub(xp, x, y, *, alpha=1):
     return xp.subtract(x, y) if alpha == 1 else xp.subtract(x, y * alpha)
 
 

@@ -35,7 +35,7 @@ def _words(view: GraphView, node) -> dict:
     prim = node.prim
     words = {name: view.operand(node, i) for i, name in enumerate(prim.inputs)
              if i < len(node.next_functions)}
-    for key, value in (node._attrs or {}).items():
+    for key, value in {**prim.defaults, **(node._attrs or {})}.items():
         words[key] = fmt(value) if isinstance(value, (int, float, np.number)) else str(value)
     words["out"] = view.name(node)
     return words
