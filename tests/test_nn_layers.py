@@ -140,3 +140,14 @@ def test_inplace_activations_write_into_their_input(name):
     out = getattr(nn, name)(inplace=True)(x)
     assert out is x
     np.testing.assert_allclose(x.numpy(), expected)
+
+
+@pytest.mark.parametrize("make, shape", [(lambda: nn.Linear(5, 3), (4, 5)), (lambda: nn.Linear(5, 3), (2, 4, 5)),
+                                         (lambda: nn.Conv2d(2, 3, 3, padding=1, groups=1), (2, 2, 5, 5))])
+def test_parameter_gradients_are_contiguous_like_their_parameters(make, shape):
+    """As in PyTorch, a weight's .grad has the weight's (contiguous) layout, so in-place
+    optimizer updates run on matching memory orders."""
+    layer = make()
+    layer(_randn(*shape, grad=False).float()).sum().backward()
+    for p in layer.parameters():
+        assert p.grad.is_contiguous() and p.grad.shape == p.shape

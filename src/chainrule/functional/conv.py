@@ -102,7 +102,7 @@ def _addmm(bias: Tensor, x: Tensor, w: Tensor) -> Tensor:
             f"The expanded size of the tensor ({m}) must match the existing size ({size}) at "
             f"non-singleton dimension 1.  Target sizes: [{n}, {m}].  Tensor sizes: "
             f"{_sizes(bias.shape)}") from None
-    return call(L.addmm, (bias, x, w), {"beta": 1, "alpha": 1})  # one AddmmBackward0
+    return call(L.linear_addmm, (bias, x, w), {"beta": 1, "alpha": 1})  # one AddmmBackward0
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -391,25 +391,23 @@ def _pool2d_args(input: Tensor, kernel_size, stride, padding, dilation, ceil_mod
     return kernel, stride, padding, dilation, out
 
 
-def _window_table(xp, size: int, k: int, stride: int, pad: int, dilation: int, out: int):
-    """(out, k) input positions of each window along one dim; -1 where it reaches padding."""
-    pos = xp.reshape(xp.arange(out) * stride - pad, (-1, 1)) + xp.arange(k) * dilation
-    return xp.where((pos >= 0) & (pos < size), pos, -1)
-
-
-def _plane_key(xp, index, shape: tuple, n: int) -> tuple:
-    """The full index key of flat in-plane ``index`` (..., *out) into an array of ``shape``."""
-    lead = len(shape) - n
-    key = tuple(xp.reshape(xp.arange(m), (-1,) + (1,) * (index.ndim - 1 - i))
-                for i, m in enumerate(shape[:lead]))
-    return key + tuple(xp.unravel_index(index, shape[lead:]))
+def _window_table(xp, k: int, stride: int, pad: int, dilation: int, out: int):
+    """(out, k) input positions of each window along one dim (outside the input: padding)."""
+    return xp.reshape(xp.arange(out) * stride - pad, (-1, 1)) + xp.arange(k) * dilation
 
 
 def _max_by_tables(input: Tensor, tables: tuple, prim) -> tuple[Tensor, Tensor]:
     """(values, indices): the maximum of each window, found once, gathered by ``prim``."""
     indices = call(C.window_argmax, (input,), {"tables": tables})
-    key = _plane_key(namespace_of(input._data), indices._data, tuple(input.shape), len(tables))
-    return call(prim, (input,), {"key": key}), indices
+    xp = namespace_of(input._data)
+    index = indices._data
+    n = len(tables)
+    planes, windows = math.prod(index.shape[:index.ndim - n]), math.prod(index.shape[index.ndim - n:])
+    plane = math.prod(input.shape[input.dim() - n:])
+    # the flat position in the input: the plane's offset plus the in-plane index
+    key = xp.reshape(xp.reshape(index, (planes, windows)) + xp.reshape(xp.arange(planes) * plane, (-1, 1)),
+                     (-1,))
+    return call(prim, (input,), {"key": key, "shape": index.shape}), indices
 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
@@ -420,8 +418,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     kernel, stride, padding, dilation, out = _pool2d_args(input, kernel_size, stride, padding,
                                                           dilation, ceil_mode, "max_pool2d")
     xp = namespace_of(input._data)
-    tables = tuple(_window_table(xp, *args) for args in
-                   zip(input.shape[-2:], kernel, stride, padding, dilation, out))
+    tables = tuple(_window_table(xp, *args) for args in zip(kernel, stride, padding, dilation, out))
     values, indices = _max_by_tables(input, tables, C.max_pool2d)
     return (values, indices) if return_indices else values
 
@@ -554,7 +551,7 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     for n, o in zip(input.shape[-2:], size):
         start, end = _adaptive_bounds(xp, n, o)
         pos = start[:, None] + xp.arange(int((end - start).max()) if o else 0)
-        tables.append(xp.where(pos < end[:, None], pos, -1))
+        tables.append(xp.minimum(pos, end[:, None] - 1))  # a short window rereads its last
     values, indices = _max_by_tables(input, tuple(tables), C.adaptive_max_pool2d)
     return (values, indices) if return_indices else values
 

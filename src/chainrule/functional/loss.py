@@ -211,6 +211,8 @@ def _nll_key(shape: tuple, classes: np.ndarray) -> tuple:
     """The index of each sample's target class in an input of ``shape`` (class dim 1)."""
     if len(shape) == 1:
         return (classes.reshape(()),)
+    if len(shape) == 2:
+        return (np.arange(shape[0]), classes)
     grids = np.ogrid[tuple(slice(n) for n in shape[:1] + shape[2:])]
     return (grids[0], classes, *grids[1:])
 
@@ -220,17 +222,25 @@ def _nll(prim, input: Tensor, target: Tensor, weight, reduction: str, ignore_ind
     _constant(prim.name + "_forward", "weight", weight)
     _nll_shapes(input, target, weight)
     _target_ok(input, target)
-    t = target._data.astype(np.int64)
+    t = target._data if target._data.dtype == np.int64 else target._data.astype(np.int64)
     if input._data.ndim == 1:  # a (1,) target is taken as its one class
         t = t.reshape(())
-    mask = t != ignore_index
     n_classes = input._data.shape[1 if input._data.ndim > 1 else 0]
-    bad = mask & ((t < 0) | (t >= n_classes))
-    if bad.any():
-        raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
-    classes = np.where(mask, t, 0)
-    dt = input._dtype.np
-    w = np.ones(t.shape, dt) if weight is None else weight._data[classes]
+    mask = t != ignore_index
+    if mask.all():  # the usual case: no arrays of ones for the primitive to carry
+        mask = None
+        if t.size and (t.min() < 0 or t.max() >= n_classes):
+            raise IndexError(f"Target {t[(t < 0) | (t >= n_classes)].flat[0]} is out of bounds.")
+        classes = t
+    else:
+        bad = mask & ((t < 0) | (t >= n_classes))
+        if bad.any():
+            raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
+        classes = np.where(mask, t, 0)
+    if weight is not None:
+        w = weight._data[classes]
+    else:
+        w = None if mask is None else np.ones(t.shape, input._dtype.np)
     attrs = {"key": _nll_key(input._data.shape, classes), "weight": w, "mask": mask,
              "reduction": reduction}
     return call(prim, (input,), attrs)

@@ -104,22 +104,38 @@ vdot.defjvp("bilinear")
 vdot.defformula(x="y", y="x")
 
 
-def _add_product(grad_fn: str, name: str):
-    """``beta * x + alpha * (a @ b)`` (addmm, baddbmm); ``x`` is ignored when beta is 0."""
+def _add_product(grad_fn: str, name: str, b_transposed: bool = False):
+    """``beta * x + alpha * (a @ b)`` (addmm, baddbmm); ``x`` is ignored when beta is 0.
+
+    ``b_transposed``: ``b`` is a transposed view (linear's ``weight.t()``), so b's gradient is
+    made as the transpose of a contiguous product, and the weight's ``.grad`` comes out
+    contiguous, as PyTorch's does (its layout follows mat2's strides). A transposed ``.grad``
+    made the SGD update ``p.sub_(lr * p.grad)`` 6x slower (512x784 weight: 1.23 vs 0.18 ms).
+    """
     def forward(xp, x, a, b, *, beta, alpha):
         prod = _scaled(xp.matmul(a, b), alpha)
         if beta == 0:  # PyTorch: nan and inf in x are not propagated
             return xp.broadcast_to(prod, xp.broadcast_shapes(x.shape, prod.shape)).copy()
-        return _scaled(x, beta) + prod
+        prod += _scaled(x, beta)  # the product is ours: no second (n, m) array
+        return prod
     forward.__name__ = name
+    if b_transposed:
+        def b_rule(g, a, alpha, xp):
+            return _scaled(_mT(xp.matmul(_mT(g, xp), a), xp), alpha)
+    else:
+        def b_rule(g, a, alpha, xp):
+            return _scaled(xp.matmul(_mT(a, xp), g), alpha)
     return primitive(grad_fn)(forward).defvjp(
         x=lambda g, beta: _scaled(g, beta),
         a=lambda g, b, alpha, xp: _scaled(xp.matmul(g, _mT(b, xp)), alpha),
-        b=lambda g, a, alpha, xp: _scaled(xp.matmul(_mT(a, xp), g), alpha)).defjvp("transpose")
+        b=b_rule).defjvp("transpose")
 
 
 addmm = _add_product("AddmmBackward0", "addmm")
 addmm.defformula(x="beta * g", a="alpha * g @ b.T", b="alpha * a.T @ g")
+# linear's bias + input @ weight.t(): the same node, with b's gradient laid out as weight.t()
+linear_addmm = _add_product("AddmmBackward0", "linear_addmm", b_transposed=True)
+linear_addmm.defformula(x="beta * g", a="alpha * g @ b.T", b="alpha * (g.T @ a).T")
 baddbmm = _add_product("BaddbmmBackward0", "baddbmm")
 baddbmm.defformula(x="beta * g", a="alpha * g @ b.mT", b="alpha * a.mT @ g")
 
