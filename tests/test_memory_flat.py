@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import chainrule as torch
+from chainrule import _dispatch
 import chainrule.nn.functional as F
 from chainrule import nn
 from chainrule.autograd.forward_ad import dual_level, make_dual, unpack_dual
@@ -61,6 +62,7 @@ def run_flat(step, steps: int, warmup: int = 50, trace: bool = False) -> None:
         for _ in range(warmup):
             step()
         gc.collect()  # also empties CPython's free lists, so the counts below compare like with like
+        _dispatch.clear_constants()  # a bounded cache (tested below), emptied at both counts
         if trace:
             tracemalloc.start()
         try:
@@ -69,6 +71,7 @@ def run_flat(step, steps: int, warmup: int = 50, trace: bool = False) -> None:
             for i in range(steps - warmup):
                 alive = [r for r in step() if r() is not None]
                 assert not alive, f"step {warmup + i} left {alive} alive"
+            _dispatch.clear_constants()
             grown_objects = len(gc.get_objects()) - objects
             cycles = gc.collect()
             grown_blocks = sys.getallocatedblocks() - blocks
@@ -534,3 +537,14 @@ def test_broadcast_error_is_not_kept_in_a_cycle():
         except RuntimeError as err:
             assert str(err).startswith("The size of tensor a (3) must match the size of tensor b (4)")
         assert gc.collect() == 0  # the error, its traceback's frames and their tensors: all freed
+
+
+def test_the_cache_of_float_operands_is_bounded():
+    """Each new Python float operand is cached as a 0-d array; the cache never outgrows its bound."""
+    x = torch.ones(3)
+    for k in range(3 * _dispatch._MAX_CONSTANTS):
+        y = x * (k + 0.5)
+        assert y[0].item() == k + 0.5
+    assert 0 < len(torch.float32.constants) <= _dispatch._MAX_CONSTANTS
+    _dispatch.clear_constants()
+    assert not torch.float32.constants

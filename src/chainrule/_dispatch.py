@@ -122,7 +122,13 @@ def _unwrap(prim, inputs: tuple) -> tuple[list, bool]:
     return arrays, requires
 
 
-_MAX_CONSTANTS = 1024  # per dtype; the cache is emptied when full
+_MAX_CONSTANTS = 256  # per dtype; the cache is emptied when full
+
+
+def clear_constants() -> None:
+    """Empty the cache of Python-float operands (``_constant``); it refills as ops run."""
+    for dt in _dtype.ALL:
+        dt.constants.clear()
 
 
 def _constant(value: float, dt):

@@ -25,6 +25,7 @@ class BackwardCFunction(Node):
     """The node (and ``ctx``) of one ``Function.apply`` call; takes any attribute."""
 
     _function: type = None  # set on each Function's own subclass
+    _fast = False  # its own apply() runs the user's backward
 
     def name(self) -> str:
         """``<ClassName>Backward``."""

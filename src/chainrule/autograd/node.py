@@ -114,6 +114,7 @@ class Node:
 
     n_outputs = 1  # MultiNode overrides it per instance
     _multi = False  # gradients arrive as one list per node (one slot per output)
+    _fast = True  # the engine may run its per-input rules inline (engine._drain)
 
     __slots__ = ("prim", "next_functions", "_needs", "_shapes", "_dtypes", "_attrs", "_saved",
                  "_out", "_hooks", "__weakref__")
@@ -239,6 +240,7 @@ class MultiNode(Node):
 
     __slots__ = ("n_outputs", "_out_meta")
     _multi = True
+    _fast = False
 
     def apply(self, g: list, xp, create_graph: bool) -> list:
         """As Node.apply; missing output gradients are zeros of the output's shape."""

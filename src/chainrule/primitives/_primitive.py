@@ -81,6 +81,7 @@ class Primitive:
         joint = rules.pop("joint", None)
         if joint is not None:
             self.joint = (joint, self._getters("joint", joint))
+            self.node_cls._fast = False  # one rule for all inputs: the engine calls Node.apply
         elif self.variadic:
             raise TypeError(f"{self.name}.defvjp: a variadic primitive declares one joint= rule")
         for input_name, rule in rules.items():
