@@ -21,9 +21,8 @@ import numpy as np
 import pytest
 
 import chainrule as torch
-from chainrule import _dispatch
 import chainrule.nn.functional as F
-from chainrule import nn
+from chainrule import _dispatch, nn
 from chainrule.autograd.forward_ad import dual_level, make_dual, unpack_dual
 from chainrule.autograd.graph import saved_tensors_hooks
 from chainrule.utils.checkpoint import checkpoint
