@@ -103,6 +103,7 @@ def _unary(prim):
 
 
 _BOOL = _dtype.bool_
+_INT_FLOAT = (int, float)
 
 
 class Tensor:
@@ -537,6 +538,8 @@ class Tensor:
         return call(P.mul, (call(P.reciprocal, (self,)), other))
 
     def __pow__(self, exponent):
+        if type(exponent) in _INT_FLOAT and self._dtype.category == _dtype._FLOAT:
+            return call(P.pow_scalar, (self,), {"exponent": exponent})  # _scalar_op's fast case
         exponent = _operand(exponent)
         if exponent is None:
             return NotImplemented
