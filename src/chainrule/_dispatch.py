@@ -309,14 +309,18 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
     # instructions more per recorded op, callgrind); a constant input has no edge
     if n == 2:
         a, b = inputs
-        ea = _edge(a) if isinstance(a, Tensor) else _NO_EDGE
-        eb = _edge(b) if isinstance(b, Tensor) else _NO_EDGE
+        # _edge inlined for the usual input, the result of an op (not a view, not a leaf)
+        ea = (_NO_EDGE if not isinstance(a, Tensor) else (a._grad_fn, a._out_nr)
+              if a._grad_fn is not None and a._base is None else _edge(a))
+        eb = (_NO_EDGE if not isinstance(b, Tensor) else (b._grad_fn, b._out_nr)
+              if b._grad_fn is not None and b._base is None else _edge(b))
         edges = (ea, eb)
         shapes = (getattr(arrays[0], "shape", ()), getattr(arrays[1], "shape", ()))
         dtypes = (getattr(a, "_dtype", _NO_DTYPE).np, getattr(b, "_dtype", _NO_DTYPE).np)
         needs = _NEEDS[(ea is not _NO_EDGE) + 2 * (eb is not _NO_EDGE)]
     elif n == 1:
-        ea = _edge(inputs[0])
+        a = inputs[0]
+        ea = (a._grad_fn, a._out_nr) if a._grad_fn is not None and a._base is None else _edge(a)
         edges, shapes, dtypes = (ea,), (arrays[0].shape,), (inputs[0]._dtype.np,)
         needs = _NEEDS[ea is not _NO_EDGE]
     else:

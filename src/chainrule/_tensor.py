@@ -386,7 +386,10 @@ class Tensor:
             self._grad = (call(P.copy_from, (np.zeros(g._data.shape, g._dtype.np), g))
                           if self._grad is None else self._grad + g)
         elif self._grad is None:
-            self._grad = wrap(g if owned else np.array(g))
+            # kept as is when the walk owns it, in PyTorch's layout (a transposed .grad made
+            # the SGD update 6x slower); else copied
+            self._grad = wrap(g if owned and (type(g) is not np.ndarray or g.flags.c_contiguous)
+                              else np.array(g))
         else:
             grad = self._grad
             if grad._requires_grad:  # a grad with history: accumulate out of place
