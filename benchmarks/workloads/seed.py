@@ -12,6 +12,10 @@ from types import ModuleType
 UNIT = "iteration"
 SIZE = 10_000
 QUICK_SIZE = 1_000
+# per-op overhead is sensitive to what else lives in the process (the other library's heap
+# and collector state): each sample runs in a process of its own, the libraries still
+# interleaved sample by sample
+FRESH_PROCESS = True
 
 
 def run(lib: ModuleType, size: int = SIZE) -> float:
