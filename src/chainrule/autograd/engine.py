@@ -13,7 +13,7 @@ from numpy import ndarray
 from ..backend import namespace_of
 from . import anomaly_mode as _anomaly
 from . import node as _node
-from .node import FREED, AccumulateGrad
+from .node import AccumulateGrad
 
 
 def _discover(roots: list, want_parents: bool) -> tuple[dict, dict]:
@@ -213,11 +213,8 @@ def _drain(buffers: dict, owned: set, deps: dict, ready: list, xp, retain_graph:
             deps[nxt] = left
             if not left:
                 push(nxt)
-        if not retain_graph:  # Node.release, inlined (one call less per node: ~1% of the chain)
-            if node._saved is not None or node.prim.saved_attrs:
-                node._saved = FREED
-            if node._out is not None:
-                node._out = FREED
+        if not retain_graph:
+            node.release()
 
 
 def _step(node, g, buffers: dict, owned: set, deps: dict, ready: list, xp, retain_graph: bool,
