@@ -321,7 +321,7 @@ def record(prim, inputs: tuple, arrays: list, attrs: dict, out, snapshot: bool =
     elif n == 1:
         a = inputs[0]
         ea = (a._grad_fn, a._out_nr) if a._grad_fn is not None and a._base is None else _edge(a)
-        edges, shapes, dtypes = (ea,), (arrays[0].shape,), (inputs[0]._dtype.np,)
+        edges, shapes, dtypes = (ea,), (arrays[0].shape,), (a._dtype.np,)
         needs = _NEEDS[ea is not _NO_EDGE]
     else:
         edges, shapes, dtypes, needs = _inputs_meta(inputs, arrays)
@@ -412,7 +412,8 @@ def _write(t, out) -> None:
 def _write_ufunc(prim, t, other, attrs: dict) -> bool:
     """``t <op>= other`` straight into ``t``'s storage when nothing is recorded; False if the
     general path must run (it raises PyTorch's errors). No temporary and no copy: an SGD
-    update ``p.sub_(g)`` on a 512x784 float32 weight took 149 us this way against 43 us."""
+    update ``p.sub_(g)`` on a 512x784 float32 weight took 149 us computed out of place and
+    copied, 43 us written this way."""
     data = t._data
     if isinstance(other, Tensor):
         if other._dtype is not t._dtype:

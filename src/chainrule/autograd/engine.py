@@ -52,6 +52,18 @@ def _needed(targets: list, parents: dict, run_targets: bool) -> set:
     return needed
 
 
+def _alone(gi, g, mine) -> bool:
+    """Whether rule result ``gi`` (an array) is the walk's alone, so that it may be summed into in
+    place and kept by a leaf: it owns its memory, views memory nothing else holds, or is or
+    views ``mine``, the memory of a g that only this node's one rule sees (False: none)."""
+    if gi is g:
+        return mine is not False
+    if type(gi) is not ndarray:
+        return True  # a NumPy scalar: immutable, summed by rebinding
+    base = gi.base
+    return gi.flags.writeable and (base is None or base is mine or getrefcount(base) == 3)
+
+
 def _add(buffers: dict, owned: set, node, nr: int, g, g_owned: bool, create_graph: bool) -> None:
     """Sum ``g`` into ``node``'s buffer, writing in place only into arrays the walk owns.
 
@@ -169,10 +181,10 @@ def _drain(buffers: dict, owned: set, deps: dict, ready: list, xp, retain_graph:
            create_graph: bool) -> None:
     """The walk of a plain ``backward()``: a plain node's rules send straight along its edges.
 
-    A gradient is the walk's alone (``owned``) when it owns its memory, views memory nothing
-    else holds (``(g.T @ x).T``, a bias's summed-down gradient), or is or views an owned g
-    that only this node's one rule sees (t()'s ``g.T``): a leaf then keeps it without a copy (three
-    weight and three bias copies were 6% of a 784-512-512-10 MLP step).
+    A gradient the walk alone holds (``_alone``: its own memory, a view of memory nothing else
+    holds such as ``(g.T @ x).T`` or a bias's summed-down gradient, or t()'s ``g.T`` of an owned
+    g) is kept by its leaf without a copy (three weight and three bias copies were 6% of a
+    784-512-512-10 MLP step).
 
     _step does the same for every node; inlining it here (no per-node list of gradients, no
     call per node) cut the backward of the 1,000-op chain from 28.2k to 20.7k instructions per op (callgrind).
@@ -205,9 +217,7 @@ def _drain(buffers: dict, owned: set, deps: dict, ready: list, xp, retain_graph:
                     _add(buffers, owned, nxt, nr, gi, False, False)
                 else:
                     buffers[nxt] = gi
-                    if (mine is not False if gi is g else  # (the walk's alone: summed into in place)
-                            type(gi) is not ndarray or gi.flags.writeable and (
-                                gi.base is None or gi.base is mine or getrefcount(gi.base) == 2)):
+                    if _alone(gi, g, mine):
                         owned.add(nxt)
             left = deps[nxt] - 1
             deps[nxt] = left
@@ -231,9 +241,8 @@ def _step(node, g, buffers: dict, owned: set, deps: dict, ready: list, xp, retai
     for (nxt, nr), gi in zip(node.next_functions, grads_in):
         if nxt is None:
             continue
-        if gi is not None:  # a rule's fresh result may be summed into in place; g or a view may not
-            _add(buffers, owned, nxt, nr, gi, gi is not g and getattr(gi, "base", None) is None,
-                 create_graph)
+        if gi is not None:  # (hooks may hold g here: it is never the walk's alone)
+            _add(buffers, owned, nxt, nr, gi, not create_graph and _alone(gi, g, False), create_graph)
         left = deps[nxt] - 1
         deps[nxt] = left
         if not left:
